@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/dropslot_export.h>
+
+#include <QtCore/QtGlobal>
+
+namespace DropSlot {
+
+namespace detail {
+class ConnectionCore;
+}
+
+//! How a coalescing connection delivers.
+struct ConnectOptions
+{
+    //! Deliver the topic's current value (queued, like every delivery) right after connecting.
+    bool deliverCurrent = true;
+    //! At most one delivery per this many milliseconds; the final value still arrives when
+    //! publishing stops. 0: one delivery per event-loop turn at most.
+    int minimumIntervalMs = 0;
+};
+
+//! A copyable handle to a coalescing connection, like QMetaObject::Connection: dropping the
+//! last handle does not end the connection; disconnect(), the context's destruction or the
+//! topic's closing does.
+class DROPSLOT_EXPORT Connection
+{
+public:
+    //! A handle to no connection; isConnected() is false.
+    Connection() noexcept = default;
+    //! Takes over one reference to core (the library's connect functions use this).
+    explicit Connection(detail::ConnectionCore *core) noexcept : d(core) { }
+    Connection(const Connection &other) noexcept;
+    Connection(Connection &&other) noexcept : d(other.d) { other.d = nullptr; }
+    Connection &operator=(const Connection &other) noexcept;
+    Connection &operator=(Connection &&other) noexcept;
+    ~Connection();
+
+    //! Ends the connection; no delivery starts afterwards. Safe from any thread and repeatable.
+    void disconnect();
+    bool isConnected() const noexcept;
+    //! Deliveries made so far.
+    quint64 deliveredCount() const noexcept;
+    //! Publishes folded into a later delivery (each delivery skips the versions in between).
+    quint64 coalescedCount() const noexcept;
+
+private:
+    detail::ConnectionCore *d = nullptr;
+};
+
+} // namespace DropSlot

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/detail/spinlock.h>
+
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QString>
+
+#include <atomic>
+
+namespace DropSlot::detail {
+
+class NameKey;
+class AsyncWaitBase;
+class ConnectionCore;
+struct Notifier;
+
+//! The type-independent half of a topic: identity, reference counts, the version stamp, and
+//! the slow paths (waiting, notification, closing) compiled once into the library.
+//! TopicState<T> adds the value. Publish and read paths stay inline in TopicState<T>.
+class DROPSLOT_EXPORT TopicCore
+{
+public:
+    // m_stamp holds (version << 1) | closed, so one atomic load answers both "anything new?"
+    // and "closed?".
+    static constexpr quint64 ClosedBit = 1;
+    static constexpr quint64 VersionStep = 2;
+    static constexpr quint64 versionOf(quint64 stamp) noexcept { return stamp >> 1; }
+    static constexpr bool isClosedStamp(quint64 stamp) noexcept { return stamp & ClosedBit; }
+
+    // m_counts holds (subscribers << 32) | references: a Sub costs one RMW to create and one
+    // to drop, and "only the bus refers to it" is one load.
+    static constexpr quint64 OneRef = 1;
+    static constexpr quint64 OneSubscriber = quint64(1) << 32;
+
+    void ref(quint64 amount = OneRef) noexcept { m_counts.fetch_add(amount, std::memory_order_relaxed); }
+    void deref(quint64 amount = OneRef) noexcept
+    {
+        const quint64 before = m_counts.fetch_sub(amount, std::memory_order_acq_rel);
+        if (static_cast<quint32>(before) == static_cast<quint32>(amount))
+            destroy();
+    }
+    quint32 refCount() const noexcept { return static_cast<quint32>(m_counts.load(std::memory_order_acquire)); }
+    qsizetype subscriberCount() const noexcept
+    {
+        return static_cast<qsizetype>(m_counts.load(std::memory_order_relaxed) >> 32);
+    }
+
+    quint64 stamp() const noexcept { return m_stamp.load(std::memory_order_acquire); }
+    quint64 version() const noexcept { return versionOf(stamp()); }
+    bool isClosed() const noexcept { return isClosedStamp(stamp()); }
+
+    QString name() const { return QString(reinterpret_cast<const QChar *>(m_name), m_nameSize); }
+    QStringView nameView() const noexcept { return QStringView(m_name, m_nameSize); }
+    bool nameEquals(const NameKey &key) const noexcept;
+
+    //! Closes the topic: later publishes fail, waiters wake, connections end. False if it
+    //! was already closed.
+    bool close();
+
+    //! Blocks until the version passes seenVersion, the topic closes or the deadline expires;
+    //! returns the stamp it saw last.
+    quint64 waitForChange(quint64 seenVersion, QDeadlineTimer deadline);
+
+    //! Queues an async wait; it completes on the next publish or close (maybe at once).
+    void addAsyncWait(AsyncWaitBase *wait);
+    //! Cancels every queued async wait registered with this owner tag (a destroyed Sub's).
+    void cancelAsyncWaits(const void *owner);
+
+    //! Adds/removes a coalescing connection; publishes flag it pending and hand it to its
+    //! dispatcher. Both take the topic lock briefly; neither allocates under it.
+    void attachConnection(ConnectionCore *connection);
+    void detachConnection(ConnectionCore *connection);
+
+    //! Blocked waiters, queued async waits and connections (for tests and diagnostics).
+    quint32 watcherCount() const noexcept
+    {
+        SpinLocker locker(m_lock);
+        return m_watchers;
+    }
+
+    //! Number of live topic objects in the process (for leak checks in tests).
+    static qsizetype liveCount() noexcept;
+
+protected:
+    TopicCore(const NameKey &key, char16_t *nameStorage) noexcept;
+    virtual ~TopicCore();
+    //! Destroys and frees the object (it was allocated with its name stored behind it).
+    virtual void destroy() noexcept = 0;
+
+    //! Out-of-line tail of publish: wakes waiters, completes async waits, flags connections.
+    //! Called without the lock, only when m_watchers was non-zero during the publish.
+    void notifyPublished();
+
+    mutable SpinLock m_lock;
+    quint32 m_watchers = 0; // blocked + async waits + connections; guarded by m_lock
+    std::atomic<quint64> m_stamp{0};
+    std::atomic<quint64> m_counts{OneRef};
+
+private:
+    Notifier *notifier();
+    void completeAsyncWaits(AsyncWaitBase *list);
+    void flagConnections();
+
+    const char16_t *m_name;
+    qsizetype m_nameSize;
+    std::atomic<Notifier *> m_notifier{nullptr};
+    ConnectionCore *m_connections = nullptr; // intrusive list, guarded by m_lock
+};
+
+} // namespace DropSlot::detail

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/detail/asyncwait.h>
+#include <DropSlot/detail/namekey.h>
+#include <DropSlot/detail/topiccore.h>
+
+#include <QtCore/QFuture>
+#include <QtCore/QPromise>
+
+#include <new>
+#include <optional>
+#include <utility>
+
+namespace DropSlot::detail {
+
+//! A topic holding values of type T. Allocated together with its name (one allocation per
+//! topic). The value is guarded by the spin lock, held only to swap or copy it.
+template <typename T>
+class TopicState final : public TopicCore
+{
+public:
+    static TopicCore *create(const NameKey &key)
+    {
+        void *memory = allocate(sizeof(TopicState) + key.size() * sizeof(char16_t));
+        auto *names = reinterpret_cast<char16_t *>(static_cast<char *>(memory) + sizeof(TopicState));
+        return new (memory) TopicState(key, names);
+    }
+
+    // Publishes the value in 'incoming' and leaves the previous value there, so the caller
+    // destroys it after the lock is released.
+    bool publishSwap(T &incoming)
+    {
+        m_lock.lock();
+        const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+        if (Q_UNLIKELY(isClosedStamp(stamp))) {
+            m_lock.unlock();
+            return false;
+        }
+        if (m_value) {
+            using std::swap;
+            swap(*m_value, incoming);
+        } else {
+            m_value.emplace(std::move(incoming));
+        }
+        m_stamp.store(stamp + VersionStep, std::memory_order_release);
+        const bool notify = m_watchers != 0;
+        m_lock.unlock();
+        if (Q_UNLIKELY(notify))
+            notifyPublished();
+        return true;
+    }
+
+    // Publishes only if the stamp is still 'expected' (for publishIfChanged's compare step).
+    bool publishSwapIf(T &incoming, quint64 expected, bool *stale)
+    {
+        m_lock.lock();
+        const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+        if (stamp != expected) {
+            m_lock.unlock();
+            *stale = !isClosedStamp(stamp);
+            return false;
+        }
+        if (m_value) {
+            using std::swap;
+            swap(*m_value, incoming);
+        } else {
+            m_value.emplace(std::move(incoming));
+        }
+        m_stamp.store(stamp + VersionStep, std::memory_order_release);
+        const bool notify = m_watchers != 0;
+        m_lock.unlock();
+        if (Q_UNLIKELY(notify))
+            notifyPublished();
+        *stale = false;
+        return true;
+    }
+
+    //! The value and the stamp it belongs to, read together.
+    struct Snapshot
+    {
+        std::optional<T> value;
+        quint64 stamp;
+    };
+    Snapshot read() const
+    {
+        m_lock.lock();
+        Snapshot s{m_value, m_stamp.load(std::memory_order_relaxed)};
+        m_lock.unlock();
+        return s;
+    }
+
+    std::optional<T> latest() const
+    {
+        m_lock.lock();
+        std::optional<T> v = m_value;
+        m_lock.unlock();
+        return v;
+    }
+
+private:
+    TopicState(const NameKey &key, char16_t *names) : TopicCore(key, names) { }
+    ~TopicState() override = default;
+
+    static void *allocate(std::size_t bytes)
+    {
+        if constexpr (alignof(TopicState) > __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+            return ::operator new(bytes, std::align_val_t(alignof(TopicState)));
+        else
+            return ::operator new(bytes);
+    }
+
+    void destroy() noexcept override
+    {
+        this->~TopicState();
+        if constexpr (alignof(TopicState) > __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+            ::operator delete(static_cast<void *>(this), std::align_val_t(alignof(TopicState)));
+        else
+            ::operator delete(static_cast<void *>(this));
+    }
+
+    std::optional<T> m_value;
+};
+
+//! An async wait for a TopicState<T>: resolves its promise with the newest value it can claim
+//! for its Sub, or with nullopt once the topic is closed and nothing unseen is left.
+template <typename T>
+class AsyncWait final : public AsyncWaitBase
+{
+public:
+    explicit AsyncWait(SubLink *link) : AsyncWaitBase(link) { m_promise.start(); }
+
+    QFuture<std::optional<T>> future() const { return m_promise.future(); }
+
+    bool tryComplete(TopicCore *topic) override
+    {
+        auto snapshot = static_cast<TopicState<T> *>(topic)->read();
+        const quint64 version = TopicCore::versionOf(snapshot.stamp);
+        if (version > 0 && link()->claim(version)) {
+            m_promise.addResult(std::move(snapshot.value));
+        } else if (TopicCore::isClosedStamp(snapshot.stamp)) {
+            m_promise.addResult(std::optional<T>());
+        } else {
+            return false;
+        }
+        m_promise.finish();
+        return true;
+    }
+
+private:
+    QPromise<std::optional<T>> m_promise;
+};
+
+} // namespace DropSlot::detail

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/buserror.h>
+
+#include <QtCore/QtGlobal>
+
+#include <type_traits>
+#include <utility>
+#include <variant>
+#if __has_include(<expected>)
+#include <expected>
+#endif
+
+namespace DropSlot {
+
+namespace detail {
+//! Ends the process with a message naming the error: Expected::value() on an error is a bug.
+[[noreturn]] DROPSLOT_EXPORT void failBadExpectedAccess(BusError error);
+struct UnexpectTag { };
+
+// A small stand-in for std::expected<T, BusError> when the standard library has none (C++20).
+// It keeps std::expected's member names so code written against either compiles unchanged.
+template <typename T>
+class BasicExpected
+{
+public:
+    using value_type = T;
+    using error_type = BusError;
+
+    BasicExpected(const T &value) : m_data(std::in_place_index<0>, value) { }
+    BasicExpected(T &&value) : m_data(std::in_place_index<0>, std::move(value)) { }
+    BasicExpected(UnexpectTag, BusError error) : m_data(std::in_place_index<1>, error) { }
+
+    bool has_value() const noexcept { return m_data.index() == 0; }
+    explicit operator bool() const noexcept { return has_value(); }
+
+    T &value() & { check(); return *std::get_if<0>(&m_data); }
+    const T &value() const & { check(); return *std::get_if<0>(&m_data); }
+    T &&value() && { check(); return std::move(*std::get_if<0>(&m_data)); }
+    template <typename U>
+    T value_or(U &&fallback) const & { return has_value() ? **this : T(std::forward<U>(fallback)); }
+
+    // Unchecked, as for std::optional: only on a value.
+    T &operator*() & noexcept { return *std::get_if<0>(&m_data); }
+    const T &operator*() const & noexcept { return *std::get_if<0>(&m_data); }
+    T &&operator*() && noexcept { return std::move(*std::get_if<0>(&m_data)); }
+    T *operator->() noexcept { return std::get_if<0>(&m_data); }
+    const T *operator->() const noexcept { return std::get_if<0>(&m_data); }
+
+    BusError error() const noexcept
+    {
+        Q_ASSERT_X(!has_value(), "DropSlot::Expected::error", "called on a value");
+        return has_value() ? BusError::empty() : *std::get_if<1>(&m_data);
+    }
+
+private:
+    void check() const
+    {
+        if (Q_UNLIKELY(!has_value())) {
+            Q_ASSERT_X(false, "DropSlot::Expected::value", "called on an error");
+            failBadExpectedAccess(*std::get_if<1>(&m_data));
+        }
+    }
+
+    std::variant<T, BusError> m_data;
+};
+
+template <>
+class BasicExpected<void>
+{
+public:
+    using value_type = void;
+    using error_type = BusError;
+
+    BasicExpected() noexcept = default;
+    BasicExpected(UnexpectTag, BusError error) noexcept : m_error(error), m_hasValue(false) { }
+
+    bool has_value() const noexcept { return m_hasValue; }
+    explicit operator bool() const noexcept { return m_hasValue; }
+    void value() const
+    {
+        if (Q_UNLIKELY(!m_hasValue)) {
+            Q_ASSERT_X(false, "DropSlot::Expected::value", "called on an error");
+            failBadExpectedAccess(m_error);
+        }
+    }
+    BusError error() const noexcept { return m_error; }
+
+private:
+    BusError m_error = BusError::empty();
+    bool m_hasValue = true;
+};
+} // namespace detail
+
+#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202202L
+//! A value, or the BusError that says why there is none.
+template <typename T>
+using Expected = std::expected<T, BusError>;
+namespace detail {
+template <typename T>
+Expected<T> makeFailure(BusError error) { return Expected<T>(std::unexpect, error); }
+}
+#else
+//! A value, or the BusError that says why there is none.
+template <typename T>
+using Expected = detail::BasicExpected<T>;
+namespace detail {
+template <typename T>
+Expected<T> makeFailure(BusError error) { return Expected<T>(UnexpectTag{}, error); }
+}
+#endif
+
+namespace detail {
+// Builds an Expected<T> from make(), which returns T (or nothing when T is void).
+template <typename T, typename F>
+Expected<T> makeExpected(F &&make) { if constexpr (std::is_void_v<T>) { make(); return {}; } else return make(); }
+}
+
+} // namespace DropSlot

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/expected.h>
+#include <DropSlot/detail/topicstate.h>
+
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QFuture>
+#include <QtCore/QString>
+
+#include <functional>
+#include <optional>
+#include <type_traits>
+
+namespace DropSlot {
+
+template <typename T>
+class Topic;
+
+//! A subscriber: reads the newest value of one topic, each version at most once.
+//! Move-only; used by one thread at a time, but it may move between threads.
+//! A new Sub has already seen the topic's current version: tryGetMessage() reports Empty until
+//! the next publish, while latest() returns the current value.
+template <typename T>
+class Sub
+{
+public:
+    //! An invalid subscriber; every read reports Disconnected.
+    Sub() noexcept = default;
+    Sub(Sub &&other) noexcept { swap(other); }
+    Sub &operator=(Sub &&other) noexcept
+    {
+        Sub(std::move(other)).swap(*this);
+        return *this;
+    }
+    Sub(const Sub &) = delete; // a Sub owns its seen version; two copies would both claim it
+    Sub &operator=(const Sub &) = delete;
+    ~Sub() { release(); }
+
+    //! The next unseen value; Empty when there is none yet, Disconnected once the topic is
+    //! closed and its last value was seen. An unchanged topic costs one atomic load.
+    Expected<T> tryGetMessage();
+    //! tryGetMessage(), then f(const T &) on the value; Expected<R> of f's result.
+    template <typename F>
+    auto tryGetMessageAndApply(F &&f);
+    //! Blocks until an unseen value exists, the topic closes (Disconnected) or deadline passes
+    //! (Empty). QDeadlineTimer::Forever waits without limit.
+    Expected<T> waitForMessage(QDeadlineTimer deadline);
+    //! Resolves with the newest value once one this Sub has not seen exists (at once if one
+    //! does), or with nullopt when the topic closes. Continuations without a context run in the
+    //! publishing thread. If the Sub is destroyed first, the future is canceled.
+    QFuture<std::optional<T>> waitForMessage();
+
+    //! The topic's current value (seen or not), if it ever had one. Does not mark it seen.
+    std::optional<T> latest() const { return m_state ? m_state->latest() : std::nullopt; }
+    //! f(const T &) on the current value, run after the topic's lock is released.
+    template <typename F>
+    auto latestWith(F &&f) const;
+    //! True once the topic has a value.
+    bool hasLatest() const noexcept { return m_state && m_state->version() > 0; }
+
+    QString topicName() const { return m_state ? m_state->name() : QString(); }
+    //! The version of the last value this Sub received (or that existed when it subscribed).
+    quint64 lastSeenVersion() const noexcept { return seen(); }
+    //! False for a default-constructed or moved-from Sub, or one from an invalid Topic.
+    bool isValid() const noexcept { return m_state != nullptr; }
+    //! True when the topic is closed (unseen values may still be readable).
+    bool isClosed() const noexcept { return !m_state || m_state->isClosed(); }
+
+    void swap(Sub &other) noexcept
+    {
+        std::swap(m_state, other.m_state);
+        std::swap(m_seen, other.m_seen);
+        std::swap(m_link, other.m_link);
+    }
+
+private:
+    friend class Topic<T>;
+    using State = detail::TopicState<T>;
+
+    // Takes over one reference and one subscriber count of state.
+    Sub(State *state, quint64 seen) noexcept : m_state(state), m_seen(seen) { }
+
+    quint64 seen() const noexcept { return m_link ? m_link->seen() : m_seen; }
+    bool markSeen(quint64 version) noexcept
+    {
+        if (m_link)
+            return m_link->claim(version);
+        m_seen = version;
+        return true;
+    }
+    void release() noexcept;
+    static QFuture<std::optional<T>> readyFuture(std::optional<T> value);
+
+    State *m_state = nullptr;
+    quint64 m_seen = 0;
+    // Created by the first async wait; from then on it holds the seen version.
+    detail::SubLink *m_link = nullptr;
+};
+
+// ---- implementation -------------------------------------------------------------------------
+
+template <typename T>
+Expected<T> Sub<T>::tryGetMessage()
+{
+    using detail::TopicCore;
+    if (Q_UNLIKELY(!m_state))
+        return detail::makeFailure<T>(BusError::disconnected());
+    const quint64 stamp = m_state->stamp();
+    if (TopicCore::versionOf(stamp) <= seen()) {
+        return detail::makeFailure<T>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
+                                                                      : BusError::empty());
+    }
+    auto snapshot = m_state->read();
+    if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(snapshot.stamp)))) {
+        // An async wait of this Sub took that version first.
+        return detail::makeFailure<T>(TopicCore::isClosedStamp(snapshot.stamp) ? BusError::disconnected()
+                                                                               : BusError::empty());
+    }
+    return Expected<T>(std::move(*snapshot.value));
+}
+
+template <typename T>
+template <typename F>
+auto Sub<T>::tryGetMessageAndApply(F &&f)
+{
+    using R = std::invoke_result_t<F, const T &>;
+    Expected<T> message = tryGetMessage();
+    if (!message)
+        return detail::makeFailure<R>(message.error());
+    return detail::makeExpected<R>([&] { return std::invoke(std::forward<F>(f), std::as_const(*message)); });
+}
+
+template <typename T>
+Expected<T> Sub<T>::waitForMessage(QDeadlineTimer deadline)
+{
+    for (;;) {
+        Expected<T> message = tryGetMessage();
+        if (message || message.error().isDisconnected())
+            return message;
+        const quint64 stamp = m_state->waitForChange(seen(), deadline);
+        if (detail::TopicCore::versionOf(stamp) <= seen() && !detail::TopicCore::isClosedStamp(stamp))
+            return detail::makeFailure<T>(BusError::empty()); // deadline passed
+    }
+}
+
+template <typename T>
+QFuture<std::optional<T>> Sub<T>::waitForMessage()
+{
+    Expected<T> message = tryGetMessage();
+    if (message)
+        return readyFuture(std::move(*message));
+    if (message.error().isDisconnected())
+        return readyFuture(std::nullopt);
+    if (!m_link)
+        m_link = new detail::SubLink(m_seen);
+    auto *wait = new detail::AsyncWait<T>(m_link);
+    QFuture<std::optional<T>> future = wait->future();
+    m_state->addAsyncWait(wait); // may complete it at once; the future stays valid
+    return future;
+}
+
+template <typename T>
+template <typename F>
+auto Sub<T>::latestWith(F &&f) const
+{
+    using R = std::invoke_result_t<F, const T &>;
+    static_assert(!std::is_void_v<R>, "latestWith needs a function that returns a value");
+    std::optional<T> value = latest();
+    if (!value)
+        return std::optional<R>();
+    return std::optional<R>(std::invoke(std::forward<F>(f), std::as_const(*value)));
+}
+
+template <typename T>
+void Sub<T>::release() noexcept
+{
+    if (m_state) {
+        if (m_link)
+            m_state->cancelAsyncWaits(m_link);
+        m_state->deref(detail::TopicCore::OneRef + detail::TopicCore::OneSubscriber);
+        m_state = nullptr;
+    }
+    if (m_link) {
+        m_link->deref();
+        m_link = nullptr;
+    }
+}
+
+template <typename T>
+QFuture<std::optional<T>> Sub<T>::readyFuture(std::optional<T> value)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+    return QtFuture::makeReadyValueFuture(std::move(value));
+#else
+    return QtFuture::makeReadyFuture(std::move(value));
+#endif
+}
+
+} // namespace DropSlot

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+#include "dispatcher_p.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QHash>
+#include <QtCore/QThread>
+
+namespace DropSlot::detail {
+
+// Finds and retires the dispatchers: one per thread, retired when the thread finishes (or, for
+// the application thread, when QCoreApplication is destroyed).
+class DispatcherRegistry
+{
+public:
+    static DispatcherRegistry &instance()
+    {
+        static DispatcherRegistry registry;
+        return registry;
+    }
+
+    Dispatcher *obtain(QThread *thread)
+    {
+        std::lock_guard<std::mutex> locker(m_mutex);
+        if (Dispatcher *existing = m_dispatchers.value(thread)) {
+            existing->ref();
+            return existing;
+        }
+        auto *dispatcher = new Dispatcher(thread); // the registry's reference
+        auto *object = new DispatcherObject(dispatcher);
+        object->moveToThread(thread);
+        dispatcher->m_object = object;
+        m_dispatchers.insert(thread, dispatcher);
+        const QCoreApplication *app = QCoreApplication::instance();
+        if (app && thread == app->thread()) {
+            if (!m_postRoutineAdded) {
+                qAddPostRoutine(&DispatcherRegistry::retireApplicationThread);
+                m_postRoutineAdded = true;
+            }
+        } else {
+            // finished is emitted from the thread itself: delete its object there, then the
+            // thread's deferred deletions run before it exits.
+            QObject::connect(thread, &QThread::finished, object,
+                             [thread] { instance().retire(thread, false); }, Qt::DirectConnection);
+        }
+        // A thread object destroyed without ever running never emits finished.
+        QObject::connect(thread, &QObject::destroyed, object,
+                         [thread] { instance().retire(thread, true); }, Qt::DirectConnection);
+        dispatcher->ref(); // the caller's reference
+        return dispatcher;
+    }
+
+    void retire(QThread *thread, bool deleteNow)
+    {
+        Dispatcher *dispatcher;
+        {
+            std::lock_guard<std::mutex> locker(m_mutex);
+            dispatcher = m_dispatchers.take(thread);
+        }
+        if (!dispatcher)
+            return;
+        DispatcherObject *object;
+        {
+            std::lock_guard<std::mutex> locker(dispatcher->m_objectMutex);
+            object = std::exchange(dispatcher->m_object, nullptr);
+        }
+        if (deleteNow)
+            delete object;
+        else
+            object->deleteLater();
+        dispatcher->deref();
+    }
+
+    ~DispatcherRegistry()
+    {
+        // Process exit: only dispatchers of threads that are not running can be freed safely.
+        const auto dispatchers = m_dispatchers;
+        for (auto it = dispatchers.cbegin(); it != dispatchers.cend(); ++it) {
+            if (it.key() == QThread::currentThread() || !it.key()->isRunning())
+                retire(it.key(), true);
+        }
+    }
+
+private:
+    static void retireApplicationThread()
+    {
+        // Runs while QCoreApplication is destroyed, in its thread; a later application object
+        // gets a fresh dispatcher.
+        DispatcherRegistry &registry = instance();
+        registry.retire(QThread::currentThread(), true);
+        std::lock_guard<std::mutex> locker(registry.m_mutex);
+        registry.m_postRoutineAdded = false;
+    }
+
+    std::mutex m_mutex;
+    QHash<QThread *, Dispatcher *> m_dispatchers;
+    bool m_postRoutineAdded = false;
+};
+
+Dispatcher *Dispatcher::forThread(QThread *thread)
+{
+    return DispatcherRegistry::instance().obtain(thread);
+}
+
+Dispatcher::Dispatcher(QThread *thread) : m_thread(thread) { }
+
+Dispatcher::~Dispatcher()
+{
+    // Connections still queued when the thread ended can no longer be delivered.
+    ConnectionCore *queued = m_queue.exchange(nullptr, std::memory_order_acquire);
+    while (queued) {
+        ConnectionCore *next = std::exchange(queued->m_nextQueued, nullptr);
+        queued->deref();
+        queued = next;
+    }
+}
+
+void Dispatcher::enqueue(ConnectionCore *connection)
+{
+    connection->ref();
+    ConnectionCore *head = m_queue.load(std::memory_order_relaxed);
+    do {
+        connection->m_nextQueued = head;
+    } while (!m_queue.compare_exchange_weak(head, connection, std::memory_order_acq_rel,
+                                            std::memory_order_relaxed));
+    if (head)
+        return; // a drain event is already on its way
+    std::lock_guard<std::mutex> locker(m_objectMutex);
+    if (m_object)
+        QCoreApplication::postEvent(m_object, new QEvent(QEvent::Type(DispatcherObject::drainEventType())));
+}
+
+void Dispatcher::drain()
+{
+    ConnectionCore *stack = m_queue.exchange(nullptr, std::memory_order_acq_rel);
+    // The queue is a stack; deliver in the order connections became pending.
+    ConnectionCore *inOrder = nullptr;
+    while (stack) {
+        ConnectionCore *next = stack->m_nextQueued;
+        stack->m_nextQueued = inOrder;
+        inOrder = stack;
+        stack = next;
+    }
+    while (inOrder) {
+        ConnectionCore *connection = inOrder;
+        inOrder = std::exchange(connection->m_nextQueued, nullptr);
+        connection->deliverFromDispatcher();
+        connection->deref();
+    }
+}
+
+QObject *Dispatcher::threadObject() const noexcept
+{
+    std::lock_guard<std::mutex> locker(m_objectMutex);
+    return m_object;
+}
+
+int DispatcherObject::drainEventType()
+{
+    static const int type = QEvent::registerEventType();
+    return type;
+}
+
+bool DispatcherObject::event(QEvent *event)
+{
+    if (event->type() == drainEventType()) {
+        m_dispatcher->drain();
+        return true;
+    }
+    return QObject::event(event);
+}
+
+} // namespace DropSlot::detail

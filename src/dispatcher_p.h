@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/detail/connectioncore.h>
+
+#include <QtCore/QObject>
+
+#include <atomic>
+#include <mutex>
+
+namespace DropSlot::detail {
+
+class DispatcherObject;
+
+//! One per receiving thread: a lock-free stack of connections with something to deliver and a
+//! single posted event that drains all of them in one pass. However many connections and
+//! publishes there are, the thread has at most one drain event queued at a time.
+class Dispatcher
+{
+public:
+    //! The dispatcher of thread, created on first use; returned with a reference.
+    static Dispatcher *forThread(QThread *thread);
+
+    void ref() noexcept { m_refs.fetch_add(1, std::memory_order_relaxed); }
+    void deref() noexcept
+    {
+        if (m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            delete this;
+    }
+
+    //! Queues connection (taking a reference); posts the drain event if the queue was empty.
+    void enqueue(ConnectionCore *connection);
+    //! Delivers everything queued; runs in the dispatcher's thread.
+    void drain();
+    //! An object living in the dispatcher's thread (for timers), or nullptr once it ended.
+    QObject *threadObject() const noexcept;
+
+private:
+    friend class DispatcherRegistry;
+    explicit Dispatcher(QThread *thread);
+    ~Dispatcher();
+
+    std::atomic<int> m_refs{1};
+    std::atomic<ConnectionCore *> m_queue{nullptr};
+    QThread *const m_thread;
+    mutable std::mutex m_objectMutex;
+    DispatcherObject *m_object = nullptr; // lives in m_thread; guarded by m_objectMutex
+};
+
+//! The QObject that receives a dispatcher's drain events in its thread.
+class DispatcherObject final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DispatcherObject(Dispatcher *dispatcher) : m_dispatcher(dispatcher) { }
+    bool event(QEvent *event) override;
+    static int drainEventType();
+
+private:
+    Dispatcher *m_dispatcher;
+};
+
+} // namespace DropSlot::detail

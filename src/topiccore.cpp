@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+#include <DropSlot/detail/topiccore.h>
+
+#include <DropSlot/detail/asyncwait.h>
+#include <DropSlot/detail/connectioncore.h>
+#include <DropSlot/detail/namekey.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+namespace DropSlot::detail {
+
+// Waiting machinery, allocated the first time somebody waits on a topic: most topics never
+// have a blocked or async waiter, and a mutex plus a condition variable would double their size.
+struct Notifier
+{
+    std::mutex mutex;
+    std::condition_variable wake;
+    int blocked = 0;                    // threads inside waitForChange
+    AsyncWaitBase *asyncWaits = nullptr; // singly linked through m_next
+};
+
+namespace {
+std::atomic<qsizetype> s_liveTopics{0};
+std::atomic<qsizetype> s_liveAsyncWaits{0};
+}
+
+TopicCore::TopicCore(const NameKey &key, char16_t *nameStorage) noexcept
+    : m_name(nameStorage), m_nameSize(key.size())
+{
+    key.copyTo(nameStorage);
+    s_liveTopics.fetch_add(1, std::memory_order_relaxed);
+}
+
+TopicCore::~TopicCore()
+{
+    Q_ASSERT(m_connections == nullptr);
+    delete m_notifier.load(std::memory_order_acquire);
+    s_liveTopics.fetch_sub(1, std::memory_order_relaxed);
+}
+
+qsizetype TopicCore::liveCount() noexcept
+{
+    return s_liveTopics.load(std::memory_order_relaxed);
+}
+
+bool TopicCore::nameEquals(const NameKey &key) const noexcept
+{
+    return key.equals(m_name, m_nameSize);
+}
+
+Notifier *TopicCore::notifier()
+{
+    Notifier *n = m_notifier.load(std::memory_order_acquire);
+    if (n)
+        return n;
+    auto *fresh = new Notifier;
+    if (m_notifier.compare_exchange_strong(n, fresh, std::memory_order_acq_rel))
+        return fresh;
+    delete fresh; // another thread installed one first
+    return n;
+}
+
+bool TopicCore::close()
+{
+    bool notify;
+    {
+        SpinLocker locker(m_lock);
+        const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+        if (isClosedStamp(stamp))
+            return false;
+        m_stamp.store(stamp | ClosedBit, std::memory_order_release);
+        notify = m_watchers != 0;
+    }
+    if (notify)
+        notifyPublished();
+    return true;
+}
+
+void TopicCore::notifyPublished()
+{
+    if (Notifier *n = m_notifier.load(std::memory_order_acquire)) {
+        AsyncWaitBase *asyncWaits;
+        bool wakeBlocked;
+        {
+            std::lock_guard<std::mutex> locker(n->mutex);
+            asyncWaits = std::exchange(n->asyncWaits, nullptr);
+            wakeBlocked = n->blocked > 0;
+        }
+        if (wakeBlocked)
+            n->wake.notify_all();
+        if (asyncWaits)
+            completeAsyncWaits(asyncWaits);
+    }
+    flagConnections();
+}
+
+quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
+{
+    quint64 stamp = this->stamp();
+    if (versionOf(stamp) > seenVersion || isClosedStamp(stamp) || deadline.hasExpired())
+        return stamp;
+    Notifier *n = notifier();
+    std::unique_lock<std::mutex> locker(n->mutex);
+    ++n->blocked;
+    {
+        // Counted and re-checked under the topic lock: a publish either sees us counted (and
+        // then takes the mutex we hold, so its wake-up cannot be lost) or came before this check.
+        SpinLocker spin(m_lock);
+        ++m_watchers;
+        stamp = m_stamp.load(std::memory_order_relaxed);
+    }
+    while (versionOf(stamp) <= seenVersion && !isClosedStamp(stamp)) {
+        if (deadline.isForever()) {
+            n->wake.wait(locker);
+        } else {
+            const qint64 remaining = deadline.remainingTimeNSecs();
+            if (remaining <= 0)
+                break;
+            n->wake.wait_for(locker, std::chrono::nanoseconds(remaining));
+        }
+        stamp = m_stamp.load(std::memory_order_acquire);
+    }
+    --n->blocked;
+    {
+        SpinLocker spin(m_lock);
+        --m_watchers;
+    }
+    return stamp;
+}
+
+void TopicCore::addAsyncWait(AsyncWaitBase *wait)
+{
+    Notifier *n = notifier();
+    {
+        std::lock_guard<std::mutex> locker(n->mutex);
+        wait->m_next = n->asyncWaits;
+        n->asyncWaits = wait;
+    }
+    quint64 stamp;
+    {
+        SpinLocker spin(m_lock);
+        ++m_watchers;
+        stamp = m_stamp.load(std::memory_order_relaxed);
+    }
+    if (versionOf(stamp) <= wait->link()->seen() && !isClosedStamp(stamp))
+        return; // queued; the next publish or close completes it
+    // A publish or close may have come before we were counted: take the wait back, unless a
+    // notifier already took it (then it completes it).
+    bool taken = false;
+    {
+        std::lock_guard<std::mutex> locker(n->mutex);
+        for (AsyncWaitBase **p = &n->asyncWaits; *p; p = &(*p)->m_next) {
+            if (*p == wait) {
+                *p = wait->m_next;
+                taken = true;
+                break;
+            }
+        }
+    }
+    if (!taken)
+        return;
+    wait->m_next = nullptr;
+    completeAsyncWaits(wait);
+}
+
+void TopicCore::completeAsyncWaits(AsyncWaitBase *list)
+{
+    quint32 count = 0;
+    for (AsyncWaitBase *w = list; w; w = w->m_next)
+        ++count;
+    {
+        SpinLocker spin(m_lock);
+        m_watchers -= count;
+    }
+    while (list) {
+        AsyncWaitBase *wait = std::exchange(list, list->m_next);
+        wait->m_next = nullptr;
+        if (wait->tryComplete(this))
+            delete wait;
+        else
+            addAsyncWait(wait); // its Sub already took this version: wait for the next one
+    }
+}
+
+void TopicCore::cancelAsyncWaits(const void *owner)
+{
+    Notifier *n = m_notifier.load(std::memory_order_acquire);
+    if (!n)
+        return;
+    AsyncWaitBase *canceled = nullptr;
+    quint32 count = 0;
+    {
+        std::lock_guard<std::mutex> locker(n->mutex);
+        for (AsyncWaitBase **p = &n->asyncWaits; *p;) {
+            AsyncWaitBase *w = *p;
+            if (w->link() == owner) {
+                *p = w->m_next;
+                w->m_next = canceled;
+                canceled = w;
+                ++count;
+            } else {
+                p = &w->m_next;
+            }
+        }
+    }
+    if (!count)
+        return;
+    {
+        SpinLocker spin(m_lock);
+        m_watchers -= count;
+    }
+    // Destroying an unfinished QPromise cancels its future (and runs its continuations), so
+    // this happens with no lock held.
+    while (canceled)
+        delete std::exchange(canceled, canceled->m_next);
+}
+
+void TopicCore::attachConnection(ConnectionCore *connection)
+{
+    SpinLocker spin(m_lock);
+    connection->m_prevInTopic = nullptr;
+    connection->m_nextInTopic = m_connections;
+    if (m_connections)
+        m_connections->m_prevInTopic = connection;
+    m_connections = connection;
+    ++m_watchers;
+}
+
+void TopicCore::detachConnection(ConnectionCore *connection)
+{
+    SpinLocker spin(m_lock);
+    if (connection->m_prevInTopic)
+        connection->m_prevInTopic->m_nextInTopic = connection->m_nextInTopic;
+    else if (m_connections == connection)
+        m_connections = connection->m_nextInTopic;
+    else
+        return; // not attached
+    if (connection->m_nextInTopic)
+        connection->m_nextInTopic->m_prevInTopic = connection->m_prevInTopic;
+    connection->m_prevInTopic = connection->m_nextInTopic = nullptr;
+    --m_watchers;
+}
+
+void TopicCore::flagConnections()
+{
+    // Flag every idle connection pending under the lock (one load for each one already
+    // pending), chaining the newly flagged ones through their own link field, then hand them
+    // to their dispatchers with no lock held. Nothing is allocated: a connection can be on
+    // one chain at most, because only the publish that flips its flag links it.
+    ConnectionCore *flagged = nullptr;
+    {
+        SpinLocker spin(m_lock);
+        for (ConnectionCore *c = m_connections; c; c = c->m_nextInTopic) {
+            if (c->markPending()) {
+                c->ref();
+                c->m_nextFlagged = flagged;
+                flagged = c;
+            }
+        }
+    }
+    while (flagged) {
+        ConnectionCore *c = std::exchange(flagged, flagged->m_nextFlagged);
+        c->m_nextFlagged = nullptr;
+        c->schedule();
+        c->deref();
+    }
+}
+
+AsyncWaitBase::AsyncWaitBase(SubLink *link) noexcept : m_link(link)
+{
+    m_link->ref();
+    s_liveAsyncWaits.fetch_add(1, std::memory_order_relaxed);
+}
+
+AsyncWaitBase::~AsyncWaitBase()
+{
+    m_link->deref();
+    s_liveAsyncWaits.fetch_sub(1, std::memory_order_relaxed);
+}
+
+qsizetype AsyncWaitBase::liveCount() noexcept
+{
+    return s_liveAsyncWaits.load(std::memory_order_relaxed);
+}
+
+} // namespace DropSlot::detail
