@@ -12,6 +12,8 @@
 
 namespace DropSlot::detail {
 
+void (*testing::afterDeliveryRead)() = nullptr;
+
 namespace {
 std::atomic<qsizetype> s_liveConnections{0};
 

@@ -32,8 +32,8 @@ public:
     void enqueue(ConnectionCore *connection);
     //! Delivers everything queued; runs in the dispatcher's thread.
     void drain();
-    //! An object living in the dispatcher's thread (for timers), or nullptr once it ended.
-    QObject *threadObject() const noexcept;
+    //! Drops every queued connection without delivering (the thread has ended).
+    void discardQueued();
 
 private:
     friend class DispatcherRegistry;

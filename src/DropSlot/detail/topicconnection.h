@@ -10,6 +10,12 @@
 
 namespace DropSlot::detail {
 
+namespace testing {
+//! Test seam: when set, runs in every topic delivery right after the value was read, so a test
+//! can land a publish exactly there. Never set outside tests.
+DROPSLOT_EXPORT extern void (*afterDeliveryRead)();
+}
+
 //! Calls f(value, version) or f(value), whichever f accepts.
 template <typename T, typename F>
 void invokeWithVersion(F &function, const T &value, quint64 version)
@@ -64,6 +70,8 @@ private:
     {
         clearPending(); // before reading: a publish during the read schedules another delivery
         auto snapshot = m_state->read();
+        if (Q_UNLIKELY(testing::afterDeliveryRead))
+            testing::afterDeliveryRead();
         const quint64 version = TopicCore::versionOf(snapshot.stamp);
         if (version > m_lastVersion && snapshot.value) {
             countDelivery(version - m_lastVersion - 1);
