@@ -3,15 +3,17 @@
 # One entry point for a fresh Debian/Ubuntu machine: installs what the build needs (through sudo
 # when not root), configures a CMake preset, builds, and runs.
 #
-#   ./run.sh demo [args]   build and run the main demo (offscreen, with a screenshot, when there
-#                          is no display)
+#   ./run.sh demo [args]   build and run the main demo, the QML dashboard (without a display:
+#                          5 s offscreen, printing its figures and saving dashboard.png)
 #   ./run.sh test          build (warnings are errors) and run the whole test suite
 #   ./run.sh asan          the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   ./run.sh tsan          the threaded suites under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(cmake ninja-build g++ qt6-base-dev)
+packages=(cmake ninja-build g++ qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools
+          qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+          qml6-module-qtquick qml6-module-qtquick-window qml6-module-qttest)
 
 ensure_packages() {
     local missing=()
@@ -42,8 +44,12 @@ mode=${1:-}
 case "$mode" in
 demo)
     ensure_packages
-    build dev basic
-    exec build/dev/examples/basic/basic "$@"
+    build dev dashboard
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ $# -eq 0 ]; then
+        echo "run.sh: no display: running the dashboard offscreen for 5 seconds" >&2
+        exec build/dev/examples/dashboard/dashboard --offscreen --seconds 5 --screenshot dashboard.png
+    fi
+    exec build/dev/examples/dashboard/dashboard "$@"
     ;;
 test)
     ensure_packages
@@ -61,7 +67,7 @@ tsan)
     ctest --preset tsan "$@"
     ;;
 *)
-    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -224,10 +224,15 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     }
     TopicCore *topic = shard.table[index].topic;
     shard.eraseAt(static_cast<quint32>(index));
+    // Closed in the same critical section that removes it: once the name can resolve to a new
+    // topic, the old one accepts no publish.
+    bool mustWake = false;
+    topic->markClosed(&mustWake);
     announce(topic, false);
     shard.lock.unlock();
     const qsizetype subscribers = topic->subscriberCount();
-    topic->close();
+    if (mustWake)
+        topic->wakeAfterClose();
     topic->deref();
     return subscribers;
 }
@@ -257,16 +262,16 @@ qsizetype BusCore::cleanupUnused()
             if (topic && topic->refCount() == 1) {
                 unused.push_back(topic);
                 shard.eraseAt(i);
+                bool mustWake = false; // nobody to wake: nothing refers to it
+                topic->markClosed(&mustWake);
                 announce(topic, false);
                 continue;
             }
             ++step;
         }
         shard.lock.unlock();
-        for (TopicCore *topic : unused) {
-            topic->close();
+        for (TopicCore *topic : unused)
             topic->deref();
-        }
         removed += static_cast<qsizetype>(unused.size());
     }
     return removed;

@@ -82,19 +82,22 @@ void ConnectionCore::schedule()
 void ConnectionCore::disconnect()
 {
     const ConnectionRef keepAlive(this); // detach() may drop the source's reference to us
-    bool releaseNow;
     {
         SpinLocker locker(m_sourceLock);
         if (!m_connected.load(std::memory_order_relaxed))
             return;
-        m_connected.store(false, std::memory_order_release);
-        // A delivery running in the receiving thread still reads the source; it releases it
-        // when it returns.
-        releaseNow = !m_delivering;
-        m_releaseAfterDelivery = !releaseNow;
+        m_connected.store(false, std::memory_order_release); // no delivery starts from now on
     }
     QObject::disconnect(m_contextWatch);
     detach();
+    // The source may be released only once detached, and only when no delivery is reading it;
+    // a delivery still running in the receiving thread releases it when it returns.
+    bool releaseNow;
+    {
+        SpinLocker locker(m_sourceLock);
+        releaseNow = !m_delivering;
+        m_releaseAfterDelivery = !releaseNow;
+    }
     if (releaseNow)
         releaseSource();
 }

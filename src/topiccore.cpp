@@ -64,17 +64,23 @@ Notifier *TopicCore::notifier()
 
 bool TopicCore::close()
 {
-    bool notify;
-    {
-        SpinLocker locker(m_lock);
-        const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
-        if (isClosedStamp(stamp))
-            return false;
-        m_stamp.store(stamp | ClosedBit, std::memory_order_release);
-        notify = m_watchers != 0;
-    }
-    if (notify)
-        notifyPublished();
+    bool mustWake = false;
+    if (!markClosed(&mustWake))
+        return false;
+    if (mustWake)
+        wakeAfterClose();
+    return true;
+}
+
+bool TopicCore::markClosed(bool *mustWake)
+{
+    SpinLocker locker(m_lock);
+    const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+    *mustWake = false;
+    if (isClosedStamp(stamp))
+        return false;
+    m_stamp.store(stamp | ClosedBit, std::memory_order_release);
+    *mustWake = m_watchers != 0;
     return true;
 }
 

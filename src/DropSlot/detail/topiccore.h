@@ -57,6 +57,12 @@ public:
     //! Closes the topic: later publishes fail, waiters wake, connections end. False if it
     //! was already closed.
     bool close();
+    //! The first half of close(): sets the closed bit (publishes fail from here on) and says
+    //! whether anyone must be woken with wakeAfterClose(). Takes only the topic's lock, so a bus
+    //! can close a topic in the same critical section that removes it from its table.
+    bool markClosed(bool *mustWake);
+    //! The second half of close(): wakes waiters and ends connections. No lock may be held.
+    void wakeAfterClose() { notifyPublished(); }
 
     //! Blocks until the version passes seenVersion, the topic closes or the deadline expires;
     //! returns the stamp it saw last.

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// The DropSlot dashboard: a few hundred sensor tiles in Qt Quick, fed by worker threads that
+// publish as fast as they can. Each tile changes at most once per frame.
+//
+//   dashboard [--sensors N] [--workers N] [--offscreen] [--seconds N] [--screenshot file.png]
+//             [--report file.json]
+// Without a display (or with --offscreen) it renders with the software backend. With --seconds
+// it runs that long, stops the sensors, waits until every tile shows its sensor's final reading,
+// saves a screenshot, prints the figures (and writes them, with every tile, to --report).
+#include "dashboardstats.h"
+#include "sensorfarm.h"
+
+#include <DropSlot/dropslotbus.h>
+#include <DropSlot/dropslottopic.h>
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtGui/QGuiApplication>
+#include <QtGui/QImage>
+#include <QtQml/QQmlApplicationEngine>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
+
+#include <cstdio>
+#include <cstring>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct TileView
+{
+    QQuickItem *tile;
+    DropSlot::DropSlotTopic *topic;
+};
+
+// The tiles: items of the visual tree that expose a DropSlotTopic as "topic".
+void collectTiles(QQuickItem *item, QList<TileView> *tiles)
+{
+    if (auto *topic = qobject_cast<DropSlot::DropSlotTopic *>(item->property("topic").value<QObject *>()))
+        tiles->append({item, topic});
+    const auto children = item->childItems();
+    for (QQuickItem *child : children)
+        collectTiles(child, tiles);
+}
+
+// Runs the event loop until every tile shows its topic's final version (or the deadline).
+bool settle(const QList<TileView> &tiles, const DropSlot::Bus<double> &bus, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    auto settled = [&] {
+        for (const TileView &t : tiles) {
+            if (t.topic->version() != double(bus.topic(t.topic->name()).version()))
+                return false;
+        }
+        return true;
+    };
+    while (!settled()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    // One more frame so the screenshot shows what the properties say.
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    return true;
+}
+
+QString withSeparators(double v)
+{
+    return QLocale(QLocale::English).toString(qRound64(v));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    bool offscreen = qEnvironmentVariable("QT_QPA_PLATFORM") == u"offscreen"_s;
+    for (int i = 1; i < argc; ++i)
+        offscreen |= std::strcmp(argv[i], "--offscreen") == 0;
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM") && !qEnvironmentVariableIsSet("DISPLAY")
+        && !qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        offscreen = true; // a headless machine
+    if (offscreen) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (!qEnvironmentVariableIsSet("QT_QUICK_BACKEND"))
+            qputenv("QT_QUICK_BACKEND", "software");
+    }
+    QGuiApplication app(argc, argv);
+    QCommandLineParser cli;
+    cli.addHelpOption();
+    cli.addOptions({{u"sensors"_s, u"Number of sensors (tiles)."_s, u"n"_s, u"224"_s},
+                    {u"workers"_s, u"Publishing threads."_s, u"n"_s, u"2"_s},
+                    {u"offscreen"_s, u"Render without a display (software backend)."_s},
+                    {u"seconds"_s, u"Run this long, then report and exit."_s, u"n"_s},
+                    {u"screenshot"_s, u"Where --seconds saves the screenshot."_s, u"file"_s, u"dashboard.png"_s},
+                    {u"report"_s, u"Also write the figures and every tile as JSON here."_s, u"file"_s}});
+    cli.process(app);
+    const int seconds = cli.isSet(u"seconds"_s) ? cli.value(u"seconds"_s).toInt() : (offscreen ? 5 : 0);
+
+    SensorFarm farm(std::clamp(cli.value(u"sensors"_s).toInt(), 1, 4096), std::max(1, cli.value(u"workers"_s).toInt()));
+    DropSlot::DropSlotBus sensorBus(farm.bus()); // a typed Bus<double>, shown to QML as is
+    DashboardStats stats([&farm] { return farm.publishes(); });
+
+    QQmlApplicationEngine engine;
+#ifdef DROPSLOT_QML_BUILD_DIR
+    engine.addImportPath(QStringLiteral(DROPSLOT_QML_BUILD_DIR)); // running from the build tree
+#endif
+    engine.setInitialProperties({{u"sensorBus"_s, QVariant::fromValue(&sensorBus)},
+                                 {u"stats"_s, QVariant::fromValue(&stats)}});
+    engine.load(QUrl(u"qrc:/Dashboard/Main.qml"_s));
+    auto *window = engine.rootObjects().isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    if (!window)
+        return 1;
+    QObject::connect(window, &QQuickWindow::afterAnimating, &stats, &DashboardStats::countFrame);
+    QList<TileView> tiles;
+    collectTiles(window->contentItem(), &tiles);
+    for (const TileView &t : tiles)
+        QObject::connect(t.topic, &DropSlot::DropSlotTopic::valueChanged, &stats, &DashboardStats::countDelivery);
+
+    if (seconds > 0) {
+        QTimer::singleShot(seconds * 1000, &app, [&] {
+            const double live[3] = {stats.publishesPerSecond(), stats.deliveriesPerSecond(), stats.framesPerSecond()};
+            const auto totals = stats.totals();
+            const double elapsed = stats.secondsRunning();
+            farm.stop();
+            const bool settled = settle(tiles, farm.bus(), 5000);
+            const QString screenshot = cli.value(u"screenshot"_s);
+            const QImage image = window->grabWindow();
+            const bool saved = image.save(screenshot);
+            std::printf("dashboard: %lld tiles, %lld s %s: %s publishes/s, %s deliveries/s, %s frames/s "
+                        "(run averages: %s, %s, %s)\ndashboard: screenshot %s%s%s\n",
+                        static_cast<long long>(tiles.size()), static_cast<long long>(seconds),
+                        offscreen ? "offscreen (software renderer)" : "on screen",
+                        qPrintable(withSeparators(live[0])), qPrintable(withSeparators(live[1])),
+                        qPrintable(withSeparators(live[2])), qPrintable(withSeparators(totals[0] / elapsed)),
+                        qPrintable(withSeparators(totals[1] / elapsed)), qPrintable(withSeparators(totals[2] / elapsed)),
+                        qPrintable(QDir::current().absoluteFilePath(screenshot)), saved ? "" : " (could not be written)",
+                        settled ? "" : "; some tiles did not reach their final reading");
+            if (cli.isSet(u"report"_s)) {
+                QJsonArray tileList;
+                for (const TileView &t : tiles) {
+                    const auto *text = t.tile->findChild<QQuickItem *>(u"tileValue"_s);
+                    tileList.append(QJsonObject{{u"name"_s, t.topic->name()},
+                                                {u"shown"_s, text ? text->property("text").toString() : QString()},
+                                                {u"value"_s, t.topic->value().toDouble()},
+                                                {u"latest"_s, farm.bus().topic(t.topic->name()).latest().value_or(-1)},
+                                                {u"stale"_s, t.topic->isStale()}});
+                }
+                QJsonObject report{{u"publishesPerSecond"_s, live[0]}, {u"deliveriesPerSecond"_s, live[1]},
+                                   {u"framesPerSecond"_s, live[2]}, {u"publishes"_s, double(totals[0])},
+                                   {u"deliveries"_s, double(totals[1])}, {u"frames"_s, double(totals[2])},
+                                   {u"settled"_s, settled}, {u"screenshot"_s, QDir::current().absoluteFilePath(screenshot)},
+                                   {u"tiles"_s, tileList}};
+                QFile file(cli.value(u"report"_s));
+                if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(report).toJson()) < 0)
+                    std::fprintf(stderr, "dashboard: cannot write %s\n", qPrintable(file.fileName()));
+            }
+            app.exit(saved && settled ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <DropSlot/dropslotbus.h>
+
+#include <QtCore/QAbstractListModel>
+#include <QtCore/QBasicTimer>
+#include <QtCore/QPointer>
+#include <QtCore/QRegularExpression>
+#include <QtQml/QQmlParserStatus>
+#include <QtQml/qqmlregistration.h>
+
+#include <memory>
+#include <vector>
+
+namespace DropSlot {
+
+//! The topics of a bus whose names match a glob, as a list model sorted by name, with roles
+//! name, value, version and stale. Rows appear and disappear as matching topics are created and
+//! removed (through watchTopics, never by polling); each batch of deliveries emits one
+//! dataChanged covering the rows it changed. The model holds the topics it shows, so
+//! cleanupUnusedTopics() leaves them alone; removeTopic() removes their rows.
+class DROPSLOTQML_EXPORT DropSlotTopicModel : public QAbstractListModel, public QQmlParserStatus
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_INTERFACES(QQmlParserStatus)
+    //! The bus; null means DropSlot::defaultBus().
+    Q_PROPERTY(DropSlot::DropSlotBus *bus READ bus WRITE setBus NOTIFY busChanged FINAL)
+    //! A glob over topic names: '*' matches any run of characters, '/' included; '?' matches one
+    //! character. Empty: every topic.
+    Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged FINAL)
+    //! A row's stale role turns true when it got no new value for this many ms; 0: never.
+    Q_PROPERTY(int staleAfter READ staleAfter WRITE setStaleAfter NOTIFY staleAfterChanged FINAL)
+    Q_PROPERTY(int count READ count NOTIFY countChanged FINAL)
+
+public:
+    enum Role { NameRole = Qt::UserRole + 1, ValueRole, VersionRole, StaleRole };
+    Q_ENUM(Role)
+
+    explicit DropSlotTopicModel(QObject *parent = nullptr);
+    ~DropSlotTopicModel() override;
+
+    DropSlotBus *bus() const { return m_bus; }
+    void setBus(DropSlotBus *bus);
+    QString filter() const { return m_filter; }
+    void setFilter(const QString &filter);
+    int staleAfter() const { return m_staleAfter; }
+    void setStaleAfter(int ms);
+    int count() const { return int(m_rows.size()); }
+
+    //! The row for the topic called name, or -1.
+    Q_INVOKABLE int indexOf(const QString &name) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void classBegin() override;
+    void componentComplete() override;
+
+    //! The regular expression a filter glob stands for.
+    static QRegularExpression globToRegularExpression(const QString &glob);
+
+Q_SIGNALS:
+    void busChanged();
+    void filterChanged();
+    void staleAfterChanged();
+    void countChanged();
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    struct Row;
+    void rebuild();
+    void reconcile(const QString &name);
+    void insertRow(std::unique_ptr<detail::QmlTopicHandle> topic);
+    void removeRowAt(int row);
+    void connectRow(Row *row);
+    void receive(Row *row, const QVariant &value, quint64 version);
+    void flush();
+    void scheduleStaleCheck();
+    int lowerBound(const QString &name) const;
+
+    QPointer<DropSlotBus> m_bus;
+    QMetaObject::Connection m_busDestroyed;
+    QString m_filter;
+    QRegularExpression m_pattern;
+    int m_staleAfter = 0;
+    bool m_complete = true;
+
+    std::shared_ptr<const detail::QmlBusAdapter> m_adapter;
+    Connection m_watch;
+    std::vector<std::unique_ptr<Row>> m_rows; // sorted by name
+    std::vector<Row *> m_dirty;
+    bool m_flushQueued = false;
+    QBasicTimer m_staleTimer;
+};
+
+} // namespace DropSlot

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#include <DropSlot/dropslotbus.h>
+
+#include "jsvalue_p.h"
+
+#include <QtQml/QJSValue>
+#include <QtQml/qqmlinfo.h>
+
+namespace DropSlot {
+
+namespace detail {
+QmlTopicHandle::~QmlTopicHandle() = default;
+QmlBusAdapter::~QmlBusAdapter() = default;
+}
+
+DropSlotBus::DropSlotBus(QObject *parent)
+    : QObject(parent), m_adapter(std::make_shared<detail::TypedQmlBusAdapter<QVariant>>(VariantBus()))
+{
+}
+
+DropSlotBus::~DropSlotBus() = default;
+
+QString DropSlotBus::valueType() const
+{
+    return QString::fromLatin1(m_adapter->valueTypeName());
+}
+
+bool DropSlotBus::publish(const QString &name, const QJSValue &value)
+{
+    if (name.isEmpty()) {
+        qmlWarning(this) << "DropSlotBus.publish: the topic name is empty; nothing was published";
+        return false;
+    }
+    QString error;
+    const std::optional<QVariant> converted = detail::variantFromJs(value, &error);
+    if (!converted) {
+        qmlWarning(this) << "DropSlotBus.publish to \"" << name << "\": " << error;
+        return false;
+    }
+    if (!m_adapter->topic(name)->publish(*converted, &error)) {
+        qmlWarning(this) << "DropSlotBus.publish to \"" << name << "\": " << error;
+        return false;
+    }
+    return true;
+}
+
+QVariant DropSlotBus::latest(const QString &name) const
+{
+    const auto topic = m_adapter->findTopic(name);
+    return topic ? topic->snapshot().first : QVariant();
+}
+
+QStringList DropSlotBus::topicNames() const
+{
+    return m_adapter->topicNames();
+}
+
+bool DropSlotBus::removeTopic(const QString &name)
+{
+    return m_adapter->removeTopic(name);
+}
+
+std::shared_ptr<const detail::QmlBusAdapter> DropSlotBus::adapterFor(const DropSlotBus *bus)
+{
+    if (bus)
+        return bus->m_adapter;
+    // One adapter for the default bus, shared by every element that has no bus set.
+    static const std::shared_ptr<const detail::QmlBusAdapter> defaultAdapter =
+        std::make_shared<detail::TypedQmlBusAdapter<QVariant>>(defaultBus());
+    return defaultAdapter;
+}
+
+} // namespace DropSlot

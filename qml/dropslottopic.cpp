@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+#include <DropSlot/dropslottopic.h>
+
+#include "framegate_p.h"
+#include "jsvalue_p.h"
+
+#include <QtCore/QTimerEvent>
+#include <QtQml/qqmlinfo.h>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
+
+namespace DropSlot {
+
+DropSlotTopic::DropSlotTopic(QObject *parent) : QObject(parent) { }
+
+DropSlotTopic::~DropSlotTopic()
+{
+    m_connection.disconnect();
+}
+
+void DropSlotTopic::classBegin()
+{
+    m_complete = false;
+}
+
+void DropSlotTopic::componentComplete()
+{
+    m_complete = true;
+    resubscribe();
+}
+
+void DropSlotTopic::setName(const QString &name)
+{
+    if (name == m_name)
+        return;
+    m_name = name;
+    Q_EMIT nameChanged();
+    resubscribe();
+}
+
+void DropSlotTopic::setBus(DropSlotBus *bus)
+{
+    if (bus == m_bus)
+        return;
+    disconnect(m_busDestroyed);
+    m_bus = bus;
+    if (bus) {
+        // A destroyed bus object leaves the element on the default bus, like an unset one.
+        m_busDestroyed = connect(bus, &QObject::destroyed, this, [this] {
+            m_bus = nullptr;
+            Q_EMIT busChanged();
+            resubscribe();
+        });
+    }
+    Q_EMIT busChanged();
+    resubscribe();
+}
+
+void DropSlotTopic::setActive(bool active)
+{
+    if (active == m_active)
+        return;
+    m_active = active;
+    Q_EMIT activeChanged();
+    resubscribe();
+}
+
+void DropSlotTopic::setMinimumInterval(int ms)
+{
+    ms = qMax(0, ms);
+    if (ms == m_minimumInterval)
+        return;
+    m_minimumInterval = ms;
+    Q_EMIT minimumIntervalChanged();
+    resubscribe();
+}
+
+void DropSlotTopic::setStaleAfter(int ms)
+{
+    ms = qMax(0, ms);
+    if (ms == m_staleAfter)
+        return;
+    m_staleAfter = ms;
+    Q_EMIT staleAfterChanged();
+    m_stale.setValue(false);
+    restartStaleTimer();
+}
+
+void DropSlotTopic::resubscribe()
+{
+    if (!m_complete)
+        return; // the remaining properties are not set yet
+    m_connection.disconnect();
+    m_staged = false;
+    m_stagedValue = QVariant();
+
+    std::shared_ptr<const detail::QmlBusAdapter> adapter = DropSlotBus::adapterFor(m_bus);
+    std::unique_ptr<detail::QmlTopicHandle> topic = adapter->topic(m_name);
+    const bool sameTopic = topic && m_topic && topic->identity() == m_topic->identity();
+    m_adapter = std::move(adapter);
+    m_topic = std::move(topic);
+    if (!sameTopic) {
+        // Another topic (or none): what was shown belonged to the old one.
+        m_shownVersion = 0;
+        const bool hadValue = m_hasValue.value();
+        const bool wasStale = m_stale.value();
+        const bool hadVersion = m_version.value() != 0;
+        m_value.setValueBypassingBindings(QVariant());
+        m_version.setValueBypassingBindings(0);
+        m_hasValue.setValueBypassingBindings(false);
+        m_stale.setValueBypassingBindings(false);
+        m_staleTimer.stop();
+        if (hadValue) {
+            m_value.notify();
+            m_hasValue.notify();
+        }
+        if (hadVersion)
+            m_version.notify();
+        if (wasStale)
+            m_stale.notify();
+    }
+    if (!m_topic || !m_active)
+        return;
+    // Connect first, then read: a publish between the two is delivered, never missed; one
+    // already shown by the read is skipped by its version.
+    m_connection = m_topic->connect(this, [this](const QVariant &value, quint64 version) { receive(value, version); },
+                                    ConnectOptions{.deliverCurrent = false, .minimumIntervalMs = m_minimumInterval});
+    const auto [value, version] = m_topic->snapshot();
+    if (version > 0)
+        show(value, version);
+}
+
+void DropSlotTopic::receive(const QVariant &value, quint64 version)
+{
+    if (version <= m_shownVersion)
+        return;
+    if (detail::FrameGate *gate = frameGate()) {
+        m_stagedValue = value;
+        m_stagedVersion = version;
+        if (!m_staged) {
+            m_staged = true;
+            gate->stage(this);
+        }
+        return;
+    }
+    show(value, version);
+}
+
+void DropSlotTopic::applyStaged()
+{
+    if (!m_staged)
+        return;
+    m_staged = false;
+    show(std::exchange(m_stagedValue, QVariant()), m_stagedVersion);
+}
+
+void DropSlotTopic::show(const QVariant &value, quint64 version)
+{
+    if (version <= m_shownVersion)
+        return;
+    m_shownVersion = version;
+    const bool hadValue = m_hasValue.value();
+    const bool wasStale = m_stale.value();
+    // Update all, then notify: a binding woken by one sees the others already current.
+    m_value.setValueBypassingBindings(value);
+    m_version.setValueBypassingBindings(double(version));
+    m_hasValue.setValueBypassingBindings(true);
+    m_stale.setValueBypassingBindings(false);
+    m_value.notify();
+    m_version.notify();
+    if (!hadValue)
+        m_hasValue.notify();
+    if (wasStale)
+        m_stale.notify();
+    restartStaleTimer();
+}
+
+detail::FrameGate *DropSlotTopic::frameGate()
+{
+    // The window of the nearest item (or window) this element belongs to.
+    for (QObject *p = parent(); p; p = p->parent()) {
+        if (auto *item = qobject_cast<QQuickItem *>(p))
+            return item->window() ? detail::FrameGate::of(item->window()) : nullptr;
+        if (auto *window = qobject_cast<QQuickWindow *>(p))
+            return detail::FrameGate::of(window);
+    }
+    return nullptr;
+}
+
+void DropSlotTopic::restartStaleTimer()
+{
+    if (m_staleAfter > 0 && m_hasValue.value())
+        m_staleTimer.start(m_staleAfter, this);
+    else
+        m_staleTimer.stop();
+}
+
+void DropSlotTopic::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_staleTimer.timerId())
+        return QObject::timerEvent(event);
+    m_staleTimer.stop();
+    if (m_hasValue.value())
+        m_stale.setValue(true);
+}
+
+bool DropSlotTopic::publish(const QJSValue &value)
+{
+    if (m_name.isEmpty()) {
+        qmlWarning(this) << "DropSlotTopic.publish: the topic name is empty; nothing was published";
+        return false;
+    }
+    QString error;
+    const std::optional<QVariant> converted = detail::variantFromJs(value, &error);
+    if (converted) {
+        std::unique_ptr<detail::QmlTopicHandle> temporary;
+        const detail::QmlTopicHandle *topic = m_topic.get();
+        if (!topic) { // not subscribed yet (e.g. called during construction)
+            temporary = DropSlotBus::adapterFor(m_bus)->topic(m_name);
+            topic = temporary.get();
+        }
+        if (topic->publish(*converted, &error))
+            return true;
+    }
+    qmlWarning(this) << "DropSlotTopic.publish to \"" << m_name << "\": " << error;
+    return false;
+}
+
+} // namespace DropSlot

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "jsvalue_p.h"
+
+#include <QtQml/QJSValue>
+#include <QtQml/QJSValueIterator>
+
+#include <vector>
+
+namespace DropSlot::detail {
+namespace {
+
+constexpr int MaxDepth = 64;
+
+class Converter
+{
+public:
+    explicit Converter(QString *error) : m_error(error) { }
+
+    std::optional<QVariant> convert(const QJSValue &value, int depth)
+    {
+        if (value.isUndefined())
+            return QVariant();
+        if (value.isNull())
+            return QVariant::fromValue(nullptr);
+        if (value.isBool() || value.isNumber() || value.isString() || value.isDate())
+            return value.toVariant();
+        if (value.isCallable())
+            return fail(QStringLiteral("a function cannot be published"));
+        if (value.isQObject() || value.isQMetaObject())
+            return fail(QStringLiteral("a QObject cannot be published (it could be destroyed while "
+                                       "another thread still holds it); publish its data instead"));
+        if (value.isRegExp() || value.isUrl() || value.isVariant())
+            return value.toVariant();
+        if (!value.isObject())
+            return fail(QStringLiteral("this kind of value cannot be published"));
+        if (depth >= MaxDepth)
+            return fail(QStringLiteral("the value is nested too deeply (more than %1 levels)").arg(MaxDepth));
+        for (const QJSValue &open : m_path) {
+            if (open.strictlyEquals(value))
+                return fail(QStringLiteral("the value contains itself (a cyclic structure)"));
+        }
+        m_path.push_back(value);
+        std::optional<QVariant> result = value.isArray() ? convertArray(value, depth) : convertObject(value, depth);
+        m_path.pop_back();
+        return result;
+    }
+
+private:
+    std::optional<QVariant> convertArray(const QJSValue &array, int depth)
+    {
+        const quint32 length = array.property(QStringLiteral("length")).toUInt();
+        QVariantList list;
+        list.reserve(length);
+        for (quint32 i = 0; i < length; ++i) {
+            std::optional<QVariant> item = convert(array.property(i), depth + 1);
+            if (!item)
+                return std::nullopt;
+            list.append(std::move(*item));
+        }
+        return QVariant(std::move(list));
+    }
+
+    std::optional<QVariant> convertObject(const QJSValue &object, int depth)
+    {
+        QVariantMap map;
+        QJSValueIterator it(object);
+        while (it.hasNext()) {
+            it.next();
+            std::optional<QVariant> item = convert(it.value(), depth + 1);
+            if (!item)
+                return std::nullopt;
+            map.insert(it.name(), std::move(*item));
+        }
+        return QVariant(std::move(map));
+    }
+
+    std::optional<QVariant> fail(const QString &why)
+    {
+        *m_error = why;
+        return std::nullopt;
+    }
+
+    QString *m_error;
+    std::vector<QJSValue> m_path; // the objects being converted, outermost first
+};
+
+} // namespace
+
+std::optional<QVariant> variantFromJs(const QJSValue &value, QString *error)
+{
+    return Converter(error).convert(value, 0);
+}
+
+} // namespace DropSlot::detail

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+# cmake -P script: install into a fresh prefix, then run qmltestrunner against it.
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+set(config_args)
+if(BUILD_TYPE)
+    set(config_args --config ${BUILD_TYPE})
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} ${config_args}
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "install failed (${rc}): ${err}")
+endif()
+file(GLOB_RECURSE qmldir_files ${prefix}/*/qmldir)
+list(LENGTH qmldir_files found)
+if(NOT found EQUAL 1)
+    message(FATAL_ERROR "expected one installed qmldir, found: ${qmldir_files}")
+endif()
+get_filename_component(module_dir ${qmldir_files} DIRECTORY)
+get_filename_component(import_dir ${module_dir} DIRECTORY)
+file(GLOB qmltypes ${module_dir}/*.qmltypes)
+if(NOT qmltypes)
+    message(FATAL_ERROR "no .qmltypes installed in ${module_dir}")
+endif()
+
+string(REPLACE "|" ";" tests "${QML_TESTS}")
+foreach(test IN LISTS tests)
+    # env -u: make sure nothing but the plugin's own RPATH can find the DropSlot libraries.
+    execute_process(COMMAND env -u LD_LIBRARY_PATH ${RUNNER} -import ${import_dir} -input ${test}
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message(STATUS "${out}")
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "qmltestrunner -import ${import_dir} -input ${test} failed (${rc}):\n${err}")
+    endif()
+endforeach()
