@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+#include <limits>
 #include <vector>
 
 namespace DropSlot::detail {
@@ -84,15 +85,18 @@ void BusCore::destroy() noexcept
     delete this;
 }
 
-qsizetype BusCore::Shard::indexOf(const NameKey &key) const noexcept
+qsizetype BusCore::Shard::indexOf(const NameKey &key, quint32 *vacant) const noexcept
 {
     if (!table)
         return -1;
     const quint64 hash = key.hash();
     for (quint32 i = static_cast<quint32>(hash) & mask;; i = (i + 1) & mask) {
         const Slot &slot = table[i];
-        if (!slot.topic)
+        if (!slot.topic) {
+            if (vacant)
+                *vacant = i;
             return -1;
+        }
         if (slot.hash == hash && slot.topic->nameEquals(key))
             return i;
     }
@@ -103,8 +107,15 @@ void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
     quint32 i = static_cast<quint32>(hash) & mask;
     while (table[i].topic)
         i = (i + 1) & mask;
-    table[i] = Slot{hash, topic};
+    insertAt(i, hash, topic);
+}
+
+void BusCore::Shard::insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept
+{
+    Q_ASSERT(!table[index].topic);
+    table[index] = Slot{hash, topic};
     count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    ++generation;
 }
 
 void BusCore::Shard::eraseAt(quint32 hole) noexcept
@@ -121,6 +132,7 @@ void BusCore::Shard::eraseAt(quint32 hole) noexcept
     }
     table[hole] = Slot{0, nullptr};
     count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    ++generation;
 }
 
 BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcept
@@ -137,6 +149,7 @@ BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcep
     }
     Q_ASSERT(count.load(std::memory_order_relaxed) == kept);
     Q_UNUSED(kept);
+    ++generation;
     return old;
 }
 
@@ -148,9 +161,15 @@ TopicCore *BusCore::obtain(QAnyStringView name)
                          "invalid (closed, nameless) and publishing to it returns false");
         return nullptr;
     }
+    if (Q_UNLIKELY(key.size() > std::numeric_limits<qint32>::max())) {
+        qCWarning(lcBus, "DropSlot: a topic name of %lld characters was rejected (at most 2^31 - 1); "
+                         "the returned topic handle is invalid", static_cast<long long>(key.size()));
+        return nullptr;
+    }
     Shard &shard = shardFor(key.hash());
     shard.lock.lock();
-    qsizetype index = shard.indexOf(key);
+    quint32 vacant = 0;
+    qsizetype index = shard.indexOf(key, &vacant);
     if (index >= 0) {
         TopicCore *topic = shard.table[index].topic;
         topic->ref();
@@ -158,6 +177,7 @@ TopicCore *BusCore::obtain(QAnyStringView name)
         return topic;
     }
     const quint32 seenCapacity = shard.capacity();
+    const quint32 seenGeneration = shard.generation;
     const bool grow = shard.needsGrowth();
     shard.lock.unlock();
 
@@ -165,30 +185,36 @@ TopicCore *BusCore::obtain(QAnyStringView name)
     // wins and ours is discarded, so every caller gets the one topic.
     TopicCore *fresh = m_factory(key); // one reference: the table's
     fresh->ref();                      // and one for the caller
-    const quint32 freshCapacity = seenCapacity ? seenCapacity * 2 : m_initialSlots;
+    // Small tables grow fourfold, so a bus filling up from empty rehashes only a few times.
+    const quint32 freshCapacity = !seenCapacity ? m_initialSlots : seenCapacity * (seenCapacity < 1024 ? 4 : 2);
     Slot *freshSlots = grow ? allocateSlots<Slot>(freshCapacity) : nullptr;
     Slot *discardSlots = nullptr;
 
     shard.lock.lock();
-    index = shard.indexOf(key);
-    if (index >= 0) {
-        TopicCore *topic = shard.table[index].topic;
-        topic->ref();
-        shard.lock.unlock();
-        std::free(freshSlots);
-        fresh->deref(2 * TopicCore::OneRef);
-        return topic;
+    if (!grow && shard.generation == seenGeneration) {
+        // Nothing changed since the probe: the name is still absent and its slot still free.
+        shard.insertAt(vacant, key.hash(), fresh);
+    } else {
+        index = shard.indexOf(key);
+        if (index >= 0) {
+            TopicCore *topic = shard.table[index].topic;
+            topic->ref();
+            shard.lock.unlock();
+            std::free(freshSlots);
+            fresh->deref(2 * TopicCore::OneRef);
+            return topic;
+        }
+        if (freshSlots && shard.capacity() == seenCapacity)
+            discardSlots = shard.adopt(freshSlots, freshCapacity);
+        else
+            discardSlots = freshSlots; // another creator grew the table first
+        if (Q_UNLIKELY(shard.needsGrowth())) {
+            // Rare: the table filled up between our two visits. Grow in place.
+            const quint32 capacity = shard.capacity() ? shard.capacity() * 2 : m_initialSlots;
+            std::free(shard.adopt(allocateSlots<Slot>(capacity), capacity));
+        }
+        shard.insert(key.hash(), fresh);
     }
-    if (freshSlots && shard.capacity() == seenCapacity)
-        discardSlots = shard.adopt(freshSlots, freshCapacity);
-    else
-        discardSlots = freshSlots; // another creator grew the table first
-    if (Q_UNLIKELY(shard.needsGrowth())) {
-        // Rare: the table filled up between our two visits. Grow in place.
-        const quint32 capacity = shard.capacity() ? shard.capacity() * 2 : m_initialSlots;
-        std::free(shard.adopt(allocateSlots<Slot>(capacity), capacity));
-    }
-    shard.insert(key.hash(), fresh);
     announce(fresh, true); // under the shard lock, so watchers see one name's events in order
     shard.lock.unlock();
     std::free(discardSlots);
@@ -260,10 +286,9 @@ qsizetype BusCore::cleanupUnused()
             // Only the table refers to it, and new references come only through the table,
             // which we hold: nobody can start using it while we remove it.
             if (topic && topic->refCount() == 1) {
+                // Nothing refers to it, so nobody can see it closed: it is simply freed.
                 unused.push_back(topic);
                 shard.eraseAt(i);
-                bool mustWake = false; // nobody to wake: nothing refers to it
-                topic->markClosed(&mustWake);
                 announce(topic, false);
                 continue;
             }

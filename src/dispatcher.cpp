@@ -4,6 +4,9 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QHash>
 #include <QtCore/QThread>
+#include <QtCore/QTimer>
+
+#include <chrono>
 
 #ifndef __has_feature
 #define __has_feature(x) 0
@@ -157,6 +160,39 @@ void Dispatcher::enqueue(ConnectionCore *connection)
     discardQueued(); // the thread has finished: nothing can be delivered there any more
 }
 
+namespace {
+// Drains closer together than this mean the publishers are faster than the receiving thread;
+// it then lets values pile up (they coalesce) for DeferDuring before draining again. At
+// ordinary rates every drain runs at once.
+constexpr qint64 BackToBackNs = 250'000;
+constexpr std::chrono::milliseconds DeferDuring{1};
+
+qint64 monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+void Dispatcher::onDrainEvent()
+{
+    if (m_deferred)
+        return; // a deferred drain is already scheduled
+    const qint64 now = monotonicNs();
+    if (now - m_lastDrainNs < BackToBackNs) {
+        m_deferred = true;
+        // The queue stays non-empty meanwhile, so publishers post no further events.
+        QTimer::singleShot(DeferDuring, Qt::PreciseTimer, m_object, [this] {
+            m_deferred = false;
+            m_lastDrainNs = monotonicNs();
+            drain();
+        });
+        return;
+    }
+    m_lastDrainNs = now;
+    drain();
+}
+
 void Dispatcher::drain()
 {
     ConnectionCore *stack = m_queue.exchange(nullptr, std::memory_order_acq_rel);
@@ -186,7 +222,7 @@ bool DispatcherObject::event(QEvent *event)
 {
     DROPSLOT_ANNOTATE_RECEIVED(this);
     if (event->type() == drainEventType()) {
-        m_dispatcher->drain();
+        m_dispatcher->onDrainEvent();
         return true;
     }
     return QObject::event(event);

@@ -30,6 +30,9 @@ public:
 
     //! Queues connection (taking a reference); posts the drain event if the queue was empty.
     void enqueue(ConnectionCore *connection);
+    //! Handles a drain event in the dispatcher's thread: delivers everything queued, or, when
+    //! drains come back to back (publishers outpace this thread), waits a moment first.
+    void onDrainEvent();
     //! Delivers everything queued; runs in the dispatcher's thread.
     void drain();
     //! Drops every queued connection without delivering (the thread has ended).
@@ -45,6 +48,8 @@ private:
     QThread *const m_thread;
     mutable std::mutex m_objectMutex;
     DispatcherObject *m_object = nullptr; // lives in m_thread; guarded by m_objectMutex
+    qint64 m_lastDrainNs = 0;             // m_thread only
+    bool m_deferred = false;              // m_thread only
 };
 
 //! The QObject that receives a dispatcher's drain events in its thread.

@@ -55,34 +55,57 @@ inline quint64 finish(quint64 h, qsizetype size) noexcept
     return mix(h ^ K3, static_cast<quint64>(size) ^ K1);
 }
 
-// Both hashes consume 8 UTF-16 units (two 64-bit words) per step, so a Latin-1 name and its
-// UTF-16 form produce identical words and therefore identical hashes.
-quint64 hashWide(const char16_t *p, qsizetype n) noexcept
+// Both hashes read the name as 64-bit words of four UTF-16 units (Latin-1 bytes widened), two
+// words per step, so a Latin-1 name and its UTF-16 form give identical words and hashes. The
+// last partial step re-reads the final 8 units (overlapping the previous step) instead of
+// copying a tail: no variable-length copy, no store-to-load stall.
+template <typename Words>
+quint64 hashWords(qsizetype n, Words words) noexcept
 {
     quint64 h = s_seed ^ (static_cast<quint64>(n) * K2);
-    qsizetype i = 0;
-    for (; i + 8 <= n; i += 8)
-        h = mix(load64(p + i) ^ K1, load64(p + i + 4) ^ h);
-    if (i < n) {
-        char16_t tail[8] = {};
-        std::memcpy(tail, p + i, (n - i) * sizeof(char16_t));
-        h = mix(load64(tail) ^ K2, load64(tail + 4) ^ h);
+    if (n >= 8) {
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8)
+            h = mix(words.at(i) ^ K1, words.at(i + 4) ^ h);
+        if (i < n)
+            h = mix(words.at(n - 8) ^ K2, words.at(n - 4) ^ h);
+    } else if (n >= 4) {
+        h = mix(words.at(0) ^ K2, words.at(n - 4) ^ h);
+    } else if (n > 0) {
+        h = mix(words.small(n) ^ K2, h ^ K1);
     }
     return finish(h, n);
 }
 
+struct WideWords
+{
+    const char16_t *p;
+    quint64 at(qsizetype i) const noexcept { return load64(p + i); }
+    // One to three units: first, middle and last (wyhash's trick for short inputs).
+    quint64 small(qsizetype n) const noexcept
+    {
+        return quint64(p[0]) | (quint64(p[n / 2]) << 16) | (quint64(p[n - 1]) << 32);
+    }
+};
+
+struct NarrowWords
+{
+    const uchar *p;
+    quint64 at(qsizetype i) const noexcept { return widen4(load32(p + i)); }
+    quint64 small(qsizetype n) const noexcept
+    {
+        return quint64(p[0]) | (quint64(p[n / 2]) << 16) | (quint64(p[n - 1]) << 32);
+    }
+};
+
+quint64 hashWide(const char16_t *p, qsizetype n) noexcept
+{
+    return hashWords(n, WideWords{p});
+}
+
 quint64 hashNarrow(const uchar *p, qsizetype n) noexcept
 {
-    quint64 h = s_seed ^ (static_cast<quint64>(n) * K2);
-    qsizetype i = 0;
-    for (; i + 8 <= n; i += 8)
-        h = mix(widen4(load32(p + i)) ^ K1, widen4(load32(p + i + 4)) ^ h);
-    if (i < n) {
-        uchar tail[8] = {};
-        std::memcpy(tail, p + i, n - i);
-        h = mix(widen4(load32(tail)) ^ K2, widen4(load32(tail + 4)) ^ h);
-    }
-    return finish(h, n);
+    return hashWords(n, NarrowWords{p});
 }
 
 bool isAscii(const char *p, qsizetype n) noexcept

@@ -17,8 +17,9 @@ struct Notifier
 {
     std::mutex mutex;
     std::condition_variable wake;
-    int blocked = 0;                    // threads inside waitForChange
-    AsyncWaitBase *asyncWaits = nullptr; // singly linked through m_next
+    int blocked = 0;                     // threads inside waitForChange; guarded by mutex
+    AsyncWaitBase *asyncWaits = nullptr; // singly linked through m_next; guarded by mutex
+    ConnectionCore *connections = nullptr; // intrusive list; guarded by the topic's spin lock
 };
 
 namespace {
@@ -26,17 +27,18 @@ std::atomic<qsizetype> s_liveTopics{0};
 std::atomic<qsizetype> s_liveAsyncWaits{0};
 }
 
-TopicCore::TopicCore(const NameKey &key, char16_t *nameStorage) noexcept
-    : m_name(nameStorage), m_nameSize(key.size())
+TopicCore::TopicCore(const NameKey &key, quint32 nameOffset) noexcept
+    : m_nameOffset(nameOffset), m_nameSize(static_cast<quint32>(key.size()))
 {
-    key.copyTo(nameStorage);
+    key.copyTo(const_cast<char16_t *>(nameData()));
     s_liveTopics.fetch_add(1, std::memory_order_relaxed);
 }
 
 TopicCore::~TopicCore()
 {
-    Q_ASSERT(m_connections == nullptr);
-    delete m_notifier.load(std::memory_order_acquire);
+    Notifier *n = m_notifier.load(std::memory_order_acquire);
+    Q_ASSERT(!n || n->connections == nullptr);
+    delete n;
     s_liveTopics.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -47,7 +49,7 @@ qsizetype TopicCore::liveCount() noexcept
 
 bool TopicCore::nameEquals(const NameKey &key) const noexcept
 {
-    return key.equals(m_name, m_nameSize);
+    return key.equals(nameData(), m_nameSize);
 }
 
 Notifier *TopicCore::notifier()
@@ -86,19 +88,20 @@ bool TopicCore::markClosed(bool *mustWake)
 
 void TopicCore::notifyPublished()
 {
-    if (Notifier *n = m_notifier.load(std::memory_order_acquire)) {
-        AsyncWaitBase *asyncWaits;
-        bool wakeBlocked;
-        {
-            std::lock_guard<std::mutex> locker(n->mutex);
-            asyncWaits = std::exchange(n->asyncWaits, nullptr);
-            wakeBlocked = n->blocked > 0;
-        }
-        if (wakeBlocked)
-            n->wake.notify_all();
-        if (asyncWaits)
-            completeAsyncWaits(asyncWaits);
+    Notifier *n = m_notifier.load(std::memory_order_acquire);
+    if (!n)
+        return; // m_watchers counts only things that live in the notifier
+    AsyncWaitBase *asyncWaits;
+    bool wakeBlocked;
+    {
+        std::lock_guard<std::mutex> locker(n->mutex);
+        asyncWaits = std::exchange(n->asyncWaits, nullptr);
+        wakeBlocked = n->blocked > 0;
     }
+    if (wakeBlocked)
+        n->wake.notify_all();
+    if (asyncWaits)
+        completeAsyncWaits(asyncWaits);
     flagConnections();
 }
 
@@ -225,22 +228,26 @@ void TopicCore::cancelAsyncWaits(const void *owner)
 
 void TopicCore::attachConnection(ConnectionCore *connection)
 {
+    Notifier *n = notifier(); // allocated (if needed) before taking the spin lock
     SpinLocker spin(m_lock);
     connection->m_prevInTopic = nullptr;
-    connection->m_nextInTopic = m_connections;
-    if (m_connections)
-        m_connections->m_prevInTopic = connection;
-    m_connections = connection;
+    connection->m_nextInTopic = n->connections;
+    if (n->connections)
+        n->connections->m_prevInTopic = connection;
+    n->connections = connection;
     ++m_watchers;
 }
 
 void TopicCore::detachConnection(ConnectionCore *connection)
 {
+    Notifier *n = m_notifier.load(std::memory_order_acquire);
+    if (!n)
+        return; // never attached
     SpinLocker spin(m_lock);
     if (connection->m_prevInTopic)
         connection->m_prevInTopic->m_nextInTopic = connection->m_nextInTopic;
-    else if (m_connections == connection)
-        m_connections = connection->m_nextInTopic;
+    else if (n->connections == connection)
+        n->connections = connection->m_nextInTopic;
     else
         return; // not attached
     if (connection->m_nextInTopic)
@@ -255,10 +262,13 @@ void TopicCore::flagConnections()
     // pending), chaining the newly flagged ones through their own link field, then hand them
     // to their dispatchers with no lock held. Nothing is allocated: a connection can be on
     // one chain at most, because only the publish that flips its flag links it.
+    Notifier *n = m_notifier.load(std::memory_order_acquire);
+    if (!n)
+        return;
     ConnectionCore *flagged = nullptr;
     {
         SpinLocker spin(m_lock);
-        for (ConnectionCore *c = m_connections; c; c = c->m_nextInTopic) {
+        for (ConnectionCore *c = n->connections; c; c = c->m_nextInTopic) {
             if (c->markPending()) {
                 c->ref();
                 c->m_nextFlagged = flagged;

@@ -102,6 +102,35 @@ private Q_SLOTS:
         QCOMPARE(bus.topicNames(), QStringList{name});
     }
 
+    void everyLengthHashesAlikeInEveryEncoding()
+    {
+        // The hash reads names in 8-unit steps with special short and tail paths; every length
+        // must give UTF-16, Latin-1 and UTF-8 spellings of a name the same hash and topic.
+        Bus<int> bus;
+        const QString alphabet = u"abcdefghijklmnopqrstuvwxyz\u00e9\u00fc0123456789/_-.ABCDEFGHIJKLMNOPQRSTUVWXYZ"_s;
+        for (int n = 1; n <= 70; ++n) {
+            const QString name = alphabet.repeated(2).left(n);
+            const QByteArray latin1 = name.toLatin1();
+            const QByteArray utf8 = name.toUtf8();
+            const quint64 wide = detail::NameKey(name).hash();
+            QCOMPARE(detail::NameKey(QLatin1StringView(latin1)).hash(), wide);
+            QCOMPARE(detail::NameKey(QUtf8StringView(utf8)).hash(), wide);
+            Topic<int> topic = bus.topic(name);
+            QVERIFY(bus.topic(QLatin1StringView(latin1)) == topic);
+            QVERIFY(bus.topic(QUtf8StringView(utf8)) == topic);
+        }
+        QCOMPARE(bus.topicCount(), 70);
+        // Names that differ in one unit anywhere hash apart (no collision among these).
+        QSet<quint64> hashes;
+        const QString base(40, u'x');
+        for (int i = 0; i < base.size(); ++i) {
+            QString changed = base;
+            changed[i] = u'y';
+            hashes.insert(detail::NameKey(changed).hash());
+        }
+        QCOMPARE(hashes.size(), base.size());
+    }
+
     void literalsOfEveryKindFindTheSameTopic()
     {
         Bus<int> bus;

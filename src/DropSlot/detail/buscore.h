@@ -59,13 +59,17 @@ private:
     {
         SpinLock lock;
         std::atomic<quint32> count{0};
-        quint32 mask = 0; // capacity - 1; meaningful once table is set
+        quint32 mask = 0;       // capacity - 1; meaningful once table is set
+        quint32 generation = 0; // bumped by every change to the table
         Slot *table = nullptr;
 
         quint32 capacity() const noexcept { return table ? mask + 1 : 0; }
         bool needsGrowth() const noexcept { return (count.load(std::memory_order_relaxed) + 1) * 4 > capacity() * 3; }
-        qsizetype indexOf(const NameKey &key) const noexcept;
+        //! The slot holding key, or -1; *vacant (if given) receives the empty slot that ended
+        //! the probe, where key would be inserted.
+        qsizetype indexOf(const NameKey &key, quint32 *vacant = nullptr) const noexcept;
         void insert(quint64 hash, TopicCore *topic) noexcept;
+        void insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept;
         void eraseAt(quint32 index) noexcept;
         Slot *adopt(Slot *fresh, quint32 freshCapacity) noexcept; // rehash; returns the old array
     };

@@ -50,8 +50,8 @@ public:
     quint64 version() const noexcept { return versionOf(stamp()); }
     bool isClosed() const noexcept { return isClosedStamp(stamp()); }
 
-    QString name() const { return QString(reinterpret_cast<const QChar *>(m_name), m_nameSize); }
-    QStringView nameView() const noexcept { return QStringView(m_name, m_nameSize); }
+    QString name() const { return QString(reinterpret_cast<const QChar *>(nameData()), m_nameSize); }
+    QStringView nameView() const noexcept { return QStringView(nameData(), m_nameSize); }
     bool nameEquals(const NameKey &key) const noexcept;
 
     //! Closes the topic: later publishes fail, waiters wake, connections end. False if it
@@ -89,7 +89,8 @@ public:
     static qsizetype liveCount() noexcept;
 
 protected:
-    TopicCore(const NameKey &key, char16_t *nameStorage) noexcept;
+    //! The name is stored nameOffset bytes after the start of the object (behind the subclass).
+    TopicCore(const NameKey &key, quint32 nameOffset) noexcept;
     virtual ~TopicCore();
     //! Destroys and frees the object (it was allocated with its name stored behind it).
     virtual void destroy() noexcept = 0;
@@ -107,11 +108,16 @@ private:
     Notifier *notifier();
     void completeAsyncWaits(AsyncWaitBase *list);
     void flagConnections();
+    const char16_t *nameData() const noexcept
+    {
+        return reinterpret_cast<const char16_t *>(reinterpret_cast<const char *>(this) + m_nameOffset);
+    }
 
-    const char16_t *m_name;
-    qsizetype m_nameSize;
+    const quint32 m_nameOffset;
+    const quint32 m_nameSize;
+    // Waiters and connections, allocated by the first of them: most topics never have either,
+    // and a mutex and a condition variable would double a topic's size.
     std::atomic<Notifier *> m_notifier{nullptr};
-    ConnectionCore *m_connections = nullptr; // intrusive list, guarded by m_lock
 };
 
 } // namespace DropSlot::detail

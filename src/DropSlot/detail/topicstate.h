@@ -23,8 +23,7 @@ public:
     static TopicCore *create(const NameKey &key)
     {
         void *memory = allocate(sizeof(TopicState) + key.size() * sizeof(char16_t));
-        auto *names = reinterpret_cast<char16_t *>(static_cast<char *>(memory) + sizeof(TopicState));
-        return new (memory) TopicState(key, names);
+        return new (memory) TopicState(key);
     }
 
     // Publishes the value in 'incoming' and leaves the previous value there, so the caller
@@ -99,7 +98,7 @@ public:
     }
 
 private:
-    TopicState(const NameKey &key, char16_t *names) : TopicCore(key, names) { }
+    explicit TopicState(const NameKey &key) : TopicCore(key, sizeof(TopicState)) { }
     ~TopicState() override = default;
 
     static void *allocate(std::size_t bytes)
