@@ -1,118 +1,435 @@
 // SPDX-License-Identifier: MIT
-// Single-thread costs of the core operations. Never asserts timings; prints per-iteration
-// figures (run with -median N for stable numbers).
+// Single-thread costs of the core operations, each measured for DropSlot ("ours" rows) and for
+// the hand-written baseline in naivebus.h ("naive" rows) in the same process, so their ratio
+// holds on a noisy machine. Never asserts timings.
+//
+// Reading the output:
+// - Per-operation rows run a million operations per QBENCHMARK iteration: "msecs per iteration"
+//   is nanoseconds per operation.
+// - Scenario rows (scalability, highFrequency) run one scenario per iteration.
+// - Rows that need fresh state for every measurement (topicCreation, removeTopic,
+//   cleanupUnusedTopics) time only the operation, over many rounds with the setup outside the
+//   timed region, and report the median in nanoseconds (per operation, or per call).
+// benchmarks/run collects these figures over several runs into benchmarks/results.md.
+#include "benchcommon.h"
+#include "naivebus.h"
+
 #include <DropSlot/DropSlot>
 
 #include <QtTest/QTest>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 using namespace DropSlot;
 using namespace Qt::StringLiterals;
+using Bench::keep;
+using Bench::OpsPerIteration;
 
 namespace {
-QStringList names(int n, const QString &prefix = u"sensor/"_s)
+
+enum class Impl { Ours, Naive };
+
+using OurBus = Bus<QByteArray>;
+using NaiveBus = Naive::Bus<QByteArray>;
+
+//! The payload of every publish: 11 bytes, implicitly shared, so a publish copies a refcount.
+QByteArray payload()
 {
-    QStringList out;
-    out.reserve(n);
-    for (int i = 0; i < n; ++i)
-        out.append(prefix + QString::number(i));
-    return out;
+    return QByteArray("hello world");
 }
+
+constexpr int BusTopics = 1000;
+
+// ---- scenarios written once for both buses ----------------------------------------------------
+
+template <typename B, typename Names>
+void creation(const Names &names, std::size_t capacity)
+{
+    std::unique_ptr<B> bus;
+    Bench::reportMedianPerOperation(
+        200, qint64(names.size()),
+        [&] { bus = capacity ? std::make_unique<B>(capacity) : std::make_unique<B>(); },
+        [&] {
+            for (const auto &name : names)
+                keep(bus->topic(name));
+        },
+        [&] { bus.reset(); });
+}
+
+template <typename B, typename Name>
+void publishLoop(B &bus, const Name &name)
+{
+    auto topic = bus.topic(name);
+    auto sub = topic.subscribe();
+    const QByteArray value = payload();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration; ++i)
+            topic.publish(value);
+    }
+    keep(sub);
+}
+
+template <typename B, typename Name>
+void subscribeLoop(B &bus, const Name &name)
+{
+    auto topic = bus.topic(name);
+    topic.publish(payload());
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration; ++i) {
+            auto sub = topic.subscribe();
+            keep(sub);
+        }
+    }
+}
+
+template <typename B, typename Name>
+void nothingNewLoop(B &bus, const Name &name)
+{
+    auto topic = bus.topic(name);
+    topic.publish(payload());
+    auto sub = topic.subscribe();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration; ++i)
+            keep(sub.tryGetMessage());
+    }
+}
+
+template <typename B, typename Name>
+void valueLoop(B &bus, const Name &name)
+{
+    // One publish, then 64 subscribers each read it: every read returns a value, and the
+    // publish adds 1/64 of its cost to each read.
+    constexpr int Readers = 64;
+    auto topic = bus.topic(name);
+    std::vector<decltype(topic.subscribe())> subs;
+    for (int i = 0; i < Readers; ++i)
+        subs.push_back(topic.subscribe());
+    const QByteArray value = payload();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration / Readers; ++i) {
+            topic.publish(value);
+            for (auto &sub : subs)
+                keep(sub.tryGetMessage());
+        }
+    }
+}
+
+template <typename B, typename Name>
+void latestLoop(B &bus, const Name &name)
+{
+    auto topic = bus.topic(name);
+    topic.publish(payload());
+    auto sub = topic.subscribe();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration; ++i)
+            keep(sub.latest());
+    }
+}
+
+template <typename B, typename Names>
+void scalabilityScenario(const Names &names)
+{
+    const QByteArray value = payload();
+    QBENCHMARK {
+        B bus;
+        std::vector<decltype(bus.subscribe(names[0]))> subs;
+        subs.reserve(std::size_t(names.size()));
+        for (const auto &name : names) {
+            auto topic = bus.topic(name);
+            subs.push_back(topic.subscribe());
+            topic.publish(value);
+        }
+        for (auto &sub : subs)
+            keep(sub.tryGetMessage());
+    }
+}
+
+template <typename B, typename Name>
+void highFrequencyScenario(B &bus, const Name &name)
+{
+    auto topic = bus.topic(name);
+    auto sub = topic.subscribe();
+    const QByteArray value = payload();
+    QBENCHMARK {
+        for (int i = 0; i < 1000; ++i)
+            topic.publish(value);
+        keep(sub.tryGetMessage());
+    }
+}
+
+template <typename B, typename Names>
+void cleanupScenario(const Names &names)
+{
+    // 1,000 topics; a Topic handle holds every second one, so 500 are unused.
+    std::unique_ptr<B> bus;
+    std::vector<decltype(bus->topic(names[0]))> held;
+    Bench::reportMedianPerOperation(
+        200, 1,
+        [&] {
+            bus = std::make_unique<B>();
+            held.reserve(std::size_t(names.size()) / 2);
+            for (qsizetype i = 0; i < qsizetype(names.size()); ++i) {
+                auto topic = bus->topic(names[i]);
+                if (i % 2 == 0)
+                    held.push_back(topic);
+            }
+        },
+        [&] { keep(bus->cleanupUnusedTopics()); },
+        [&] {
+            held.clear();
+            bus.reset();
+        });
+}
+
+template <typename B, typename Names>
+void removeScenario(const Names &names)
+{
+    std::unique_ptr<B> bus;
+    Bench::reportMedianPerOperation(
+        200, qint64(names.size()),
+        [&] {
+            bus = std::make_unique<B>();
+            for (const auto &name : names)
+                keep(bus->topic(name));
+        },
+        [&] {
+            for (const auto &name : names)
+                keep(bus->removeTopic(name));
+        },
+        [&] { bus.reset(); });
+}
+
+void addImplRows()
+{
+    QTest::addColumn<Impl>("impl");
+    QTest::newRow("ours") << Impl::Ours;
+    QTest::newRow("naive") << Impl::Naive;
+}
+
 } // namespace
+
+Q_DECLARE_METATYPE(Impl)
 
 class bench_Core : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    //! bus.topic(name) for 1,000 distinct names on a fresh bus; per topic.
+    void topicCreation_data()
+    {
+        QTest::addColumn<Impl>("impl");
+        QTest::addColumn<int>("capacity");
+        QTest::newRow("ours") << Impl::Ours << 0;
+        QTest::newRow("naive") << Impl::Naive << 0;
+        QTest::newRow("ours capacity 1000") << Impl::Ours << BusTopics;
+        QTest::newRow("naive reserve 1000") << Impl::Naive << BusTopics;
+    }
     void topicCreation()
     {
-        const QStringList all = names(1000);
-        QBENCHMARK {
-            Bus<QByteArray> bus;
-            for (const QString &name : all)
-                bus.topic(name);
-        }
+        QFETCH(Impl, impl);
+        QFETCH(int, capacity);
+        if (impl == Impl::Ours)
+            creation<OurBus>(Bench::topicNames(BusTopics), std::size_t(capacity));
+        else
+            creation<NaiveBus>(Bench::stdTopicNames(BusTopics), std::size_t(capacity));
     }
 
+    //! bus.topic(name) for an existing topic of a 1,000-topic bus; the handle is dropped.
     void topicLookup_data()
     {
-        QTest::addColumn<int>("encoding");
-        QTest::newRow("QString") << 0;
-        QTest::newRow("UTF-8 literal") << 1;
-        QTest::newRow("QLatin1StringView") << 2;
+        QTest::addColumn<Impl>("impl");
+        QTest::addColumn<int>("form");
+        QTest::newRow("ours") << Impl::Ours << 0;
+        QTest::newRow("naive") << Impl::Naive << 0;
+        QTest::newRow("ours UTF-8 literal") << Impl::Ours << 1;
+        QTest::newRow("ours QLatin1StringView") << Impl::Ours << 2;
+        QTest::newRow("ours 1000 names in turn") << Impl::Ours << 3;
+        QTest::newRow("naive 1000 names in turn") << Impl::Naive << 3;
     }
     void topicLookup()
     {
-        QFETCH(int, encoding);
-        Bus<QByteArray> bus;
-        const QStringList all = names(1000);
-        for (const QString &name : all)
-            bus.topic(name);
-        const QString wide = u"sensor/500"_s;
-        QBENCHMARK {
-            switch (encoding) {
-            case 0: bus.topic(wide); break;
-            case 1: bus.topic("sensor/500"); break;
-            default: bus.topic("sensor/500"_L1); break;
+        QFETCH(Impl, impl);
+        QFETCH(int, form);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            const QStringList names = Bench::topicNames(BusTopics);
+            for (const QString &name : names)
+                bus.topic(name);
+            switch (form) {
+            case 0:
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic(u"sensor/500"_s));
+                }
+                break;
+            case 1:
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic("sensor/500"));
+                }
+                break;
+            case 2:
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic("sensor/500"_L1));
+                }
+                break;
+            default:
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic(names[i % BusTopics]));
+                }
+                break;
+            }
+        } else {
+            NaiveBus bus;
+            const std::vector<std::string> names = Bench::stdTopicNames(BusTopics);
+            for (const std::string &name : names)
+                bus.topic(name);
+            const std::string name = "sensor/500";
+            if (form == 0) {
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic(name));
+                }
+            } else {
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic(names[std::size_t(i % BusTopics)]));
+                }
             }
         }
     }
 
+    //! topic.publish(payload) on a held topic with one subscriber; the 11-byte payload is
+    //! shared, so a publish copies a refcount.
+    void publish_data() { addImplRows(); }
     void publish()
     {
-        Bus<QByteArray> bus;
-        Topic<QByteArray> topic = bus.topic("hot");
-        Sub<QByteArray> sub = topic.subscribe();
-        const QByteArray payload("hello world"); // 11 bytes, shared: publish copies a refcount
-        QBENCHMARK {
-            topic.publish(payload);
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            publishLoop(bus, u"hot"_s);
+        } else {
+            NaiveBus bus;
+            publishLoop(bus, std::string("hot"));
         }
     }
 
+    //! topic.subscribe(), then the Sub is destroyed.
+    void subscribeAndDrop_data() { addImplRows(); }
     void subscribeAndDrop()
     {
-        Bus<QByteArray> bus;
-        Topic<QByteArray> topic = bus.topic("t");
-        QBENCHMARK {
-            Sub<QByteArray> sub = topic.subscribe();
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            subscribeLoop(bus, u"t"_s);
+        } else {
+            NaiveBus bus;
+            subscribeLoop(bus, std::string("t"));
         }
     }
 
+    //! sub.tryGetMessage() when nothing was published since the last read.
+    void tryGetMessageNothingNew_data() { addImplRows(); }
     void tryGetMessageNothingNew()
     {
-        Bus<QByteArray> bus;
-        Topic<QByteArray> topic = bus.topic("t");
-        topic.publish("x");
-        Sub<QByteArray> sub = topic.subscribe();
-        QBENCHMARK {
-            auto message = sub.tryGetMessage();
-            Q_UNUSED(message);
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            nothingNewLoop(bus, u"t"_s);
+        } else {
+            NaiveBus bus;
+            nothingNewLoop(bus, std::string("t"));
         }
     }
 
-    void publishThenTryGetMessage()
+    //! sub.tryGetMessage() returning a value: per read, with 1/64 of a publish.
+    void tryGetMessageValue_data() { addImplRows(); }
+    void tryGetMessageValue()
     {
-        Bus<QByteArray> bus;
-        Topic<QByteArray> topic = bus.topic("t");
-        Sub<QByteArray> sub = topic.subscribe();
-        const QByteArray payload("hello world");
-        QBENCHMARK {
-            topic.publish(payload);
-            auto message = sub.tryGetMessage();
-            Q_UNUSED(message);
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            valueLoop(bus, u"t"_s);
+        } else {
+            NaiveBus bus;
+            valueLoop(bus, std::string("t"));
         }
     }
 
+    //! sub.latest() on a topic with a value.
+    void latest_data() { addImplRows(); }
     void latest()
     {
-        Bus<QByteArray> bus;
-        Topic<QByteArray> topic = bus.topic("t");
-        topic.publish(QByteArray("hello world"));
-        Sub<QByteArray> sub = topic.subscribe();
-        QBENCHMARK {
-            auto value = sub.latest();
-            Q_UNUSED(value);
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            latestLoop(bus, u"t"_s);
+        } else {
+            NaiveBus bus;
+            latestLoop(bus, std::string("t"));
         }
+    }
+
+    //! A new bus; N topics each get topic() + subscribe() + publish(); then each Sub reads.
+    //! One scenario (bus destruction included) per iteration.
+    void scalability_data()
+    {
+        QTest::addColumn<Impl>("impl");
+        QTest::addColumn<int>("topics");
+        for (int n : {10, 100, 1000}) {
+            QTest::addRow("ours N=%d", n) << Impl::Ours << n;
+            QTest::addRow("naive N=%d", n) << Impl::Naive << n;
+        }
+    }
+    void scalability()
+    {
+        QFETCH(Impl, impl);
+        QFETCH(int, topics);
+        if (impl == Impl::Ours)
+            scalabilityScenario<OurBus>(Bench::topicNames(topics));
+        else
+            scalabilityScenario<NaiveBus>(Bench::stdTopicNames(topics));
+    }
+
+    //! 1,000 publishes to a held topic, then one read. One scenario per iteration.
+    void highFrequency_data() { addImplRows(); }
+    void highFrequency()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            highFrequencyScenario(bus, u"fast"_s);
+        } else {
+            NaiveBus bus;
+            highFrequencyScenario(bus, std::string("fast"));
+        }
+    }
+
+    //! One cleanupUnusedTopics() call on a bus of 1,000 topics of which 500 are unused.
+    void cleanupUnusedTopics_data() { addImplRows(); }
+    void cleanupUnusedTopics()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours)
+            cleanupScenario<OurBus>(Bench::topicNames(BusTopics));
+        else
+            cleanupScenario<NaiveBus>(Bench::stdTopicNames(BusTopics));
+    }
+
+    //! removeTopic(name) for each topic of a 1,000-topic bus; per removal.
+    void removeTopic_data() { addImplRows(); }
+    void removeTopic()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours)
+            removeScenario<OurBus>(Bench::topicNames(BusTopics));
+        else
+            removeScenario<NaiveBus>(Bench::stdTopicNames(BusTopics));
     }
 };
 
