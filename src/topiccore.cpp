@@ -13,13 +13,20 @@ namespace DropSlot::detail {
 
 // Waiting machinery, allocated the first time somebody waits on a topic: most topics never
 // have a blocked or async waiter, and a mutex plus a condition variable would double their size.
+//
+// Publishers read 'blocked' and 'asyncQueued' without the mutex: both are written under the
+// mutex before the waiter counts itself in m_watchers under the topic's spin lock, so a publish
+// that sees the waiter counted also sees them. 'wakePending' spares publishers the mutex and
+// the futex wake while blocked threads have been woken but not yet run.
 struct Notifier
 {
     std::mutex mutex;
     std::condition_variable wake;
-    int blocked = 0;                     // threads inside waitForChange; guarded by mutex
-    AsyncWaitBase *asyncWaits = nullptr; // singly linked through m_next; guarded by mutex
-    ConnectionCore *connections = nullptr; // intrusive list; guarded by the topic's spin lock
+    std::atomic<int> blocked{0};            // threads inside waitForChange; written under mutex
+    std::atomic<bool> asyncQueued{false};   // asyncWaits is not empty; written under mutex
+    std::atomic<bool> wakePending{false};   // woken, not re-armed yet; set under mutex
+    AsyncWaitBase *asyncWaits = nullptr;    // singly linked through m_next; guarded by mutex
+    ConnectionCore *connections = nullptr;  // intrusive list; guarded by the topic's spin lock
 };
 
 namespace {
@@ -91,17 +98,28 @@ void TopicCore::notifyPublished()
     Notifier *n = m_notifier.load(std::memory_order_acquire);
     if (!n)
         return; // m_watchers counts only things that live in the notifier
-    AsyncWaitBase *asyncWaits;
-    bool wakeBlocked;
-    {
-        std::lock_guard<std::mutex> locker(n->mutex);
-        asyncWaits = std::exchange(n->asyncWaits, nullptr);
-        wakeBlocked = n->blocked > 0;
+    // Orders the stamp this publish stored before the load of wakePending (pairs with the fence
+    // in waitForChange): either we see a blocked thread re-armed, or it sees our stamp.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    const bool mayWake = n->blocked.load(std::memory_order_relaxed) > 0
+                         && !n->wakePending.load(std::memory_order_relaxed);
+    if (mayWake || n->asyncQueued.load(std::memory_order_relaxed)) {
+        AsyncWaitBase *asyncWaits;
+        bool wakeBlocked;
+        {
+            std::lock_guard<std::mutex> locker(n->mutex);
+            asyncWaits = std::exchange(n->asyncWaits, nullptr);
+            n->asyncQueued.store(false, std::memory_order_relaxed);
+            wakeBlocked = n->blocked.load(std::memory_order_relaxed) > 0
+                          && !n->wakePending.load(std::memory_order_relaxed);
+            if (wakeBlocked)
+                n->wakePending.store(true, std::memory_order_relaxed);
+        }
+        if (wakeBlocked)
+            n->wake.notify_all();
+        if (asyncWaits)
+            completeAsyncWaits(asyncWaits);
     }
-    if (wakeBlocked)
-        n->wake.notify_all();
-    if (asyncWaits)
-        completeAsyncWaits(asyncWaits);
     flagConnections();
 }
 
@@ -112,7 +130,7 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
         return stamp;
     Notifier *n = notifier();
     std::unique_lock<std::mutex> locker(n->mutex);
-    ++n->blocked;
+    n->blocked.fetch_add(1, std::memory_order_relaxed);
     {
         // Counted and re-checked under the topic lock: a publish either sees us counted (and
         // then takes the mutex we hold, so its wake-up cannot be lost) or came before this check.
@@ -121,6 +139,13 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
         stamp = m_stamp.load(std::memory_order_relaxed);
     }
     while (versionOf(stamp) <= seenVersion && !isClosedStamp(stamp)) {
+        // Re-arm: the next publish must wake us again. Then look once more, since a publish
+        // that saw the old wake-up still pending did not take the mutex.
+        n->wakePending.store(false, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        stamp = m_stamp.load(std::memory_order_relaxed);
+        if (versionOf(stamp) > seenVersion || isClosedStamp(stamp))
+            break;
         if (deadline.isForever()) {
             n->wake.wait(locker);
         } else {
@@ -131,7 +156,7 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
         }
         stamp = m_stamp.load(std::memory_order_acquire);
     }
-    --n->blocked;
+    n->blocked.fetch_sub(1, std::memory_order_relaxed);
     {
         SpinLocker spin(m_lock);
         --m_watchers;
@@ -146,6 +171,7 @@ void TopicCore::addAsyncWait(AsyncWaitBase *wait)
         std::lock_guard<std::mutex> locker(n->mutex);
         wait->m_next = n->asyncWaits;
         n->asyncWaits = wait;
+        n->asyncQueued.store(true, std::memory_order_relaxed);
     }
     quint64 stamp;
     {
@@ -167,6 +193,7 @@ void TopicCore::addAsyncWait(AsyncWaitBase *wait)
                 break;
             }
         }
+        n->asyncQueued.store(n->asyncWaits != nullptr, std::memory_order_relaxed);
     }
     if (!taken)
         return;
@@ -213,6 +240,7 @@ void TopicCore::cancelAsyncWaits(const void *owner)
                 p = &w->m_next;
             }
         }
+        n->asyncQueued.store(n->asyncWaits != nullptr, std::memory_order_relaxed);
     }
     if (!count)
         return;

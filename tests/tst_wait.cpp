@@ -82,6 +82,37 @@ private Q_SLOTS:
         QCOMPARE(watchers(topic), 0u);
     }
 
+    void pingPongNeverLosesAWakeUp()
+    {
+        // Two threads that each block until the other publishes: a single lost wake-up stalls
+        // the exchange until the deadline and fails the round.
+        Bus<int> bus;
+        Topic<int> ping = bus.topic("ping");
+        Topic<int> pong = bus.topic("pong");
+        Sub<int> pongs = pong.subscribe();
+        constexpr int Rounds = 20'000;
+        int failures = 0;
+        {
+            Background partner([&, pings = ping.subscribe()]() mutable {
+                for (int i = 1; i <= Rounds; ++i) {
+                    auto v = pings.waitForMessage(QDeadlineTimer(10s));
+                    if (!v || *v != i)
+                        return;
+                    pong.publish(i);
+                }
+            });
+            for (int i = 1; i <= Rounds; ++i) {
+                ping.publish(i);
+                auto v = pongs.waitForMessage(QDeadlineTimer(10s));
+                if (!v || *v != i) {
+                    ++failures;
+                    break;
+                }
+            }
+        }
+        QCOMPARE(failures, 0);
+    }
+
     void manyBlockedWaitersAllWake()
     {
         Bus<int> bus;
