@@ -8,6 +8,10 @@
 #   ./run.sh test          build (warnings are errors) and run the whole test suite
 #   ./run.sh asan          the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   ./run.sh tsan          the threaded suites under ThreadSanitizer
+#   ./run.sh soak [s]      the soak test: 8 threads of random operations for s seconds
+#                          (default 10), then its end-state and leak checks
+#   ./run.sh fuzz [s]      build the libFuzzer target with clang and fuzz for s seconds
+#                          (default 60), starting from a copy of tests/fuzz/corpus
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -66,8 +70,27 @@ tsan)
     build tsan
     ctest --preset tsan "$@"
     ;;
+soak)
+    ensure_packages
+    build ci tst_soak
+    # The test presets leave the soak out (label "soak"); run it from the build tree.
+    DROPSLOT_SOAK_SECONDS=${1:-10} ctest --test-dir build/ci -L soak --output-on-failure
+    ;;
+fuzz)
+    ensure_packages clang libclang-rt-14-dev
+    build fuzz fuzz_bus
+    # Fuzz a scratch copy of the seeds, so the committed corpus never grows; findings (the
+    # input that failed) are written to build/fuzz/findings/.
+    corpus=$(mktemp -d)
+    trap 'rm -rf "$corpus"' EXIT
+    cp tests/fuzz/corpus/* "$corpus"/
+    mkdir -p build/fuzz/findings
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        build/fuzz/tests/fuzz/fuzz_bus -max_total_time="${1:-60}" -print_final_stats=1 \
+        -artifact_prefix=build/fuzz/findings/ "$corpus"
+    ;;
 *)
-    sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

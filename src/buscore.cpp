@@ -49,7 +49,8 @@ BusCore *BusCore::create(qsizetype capacity, Factory factory)
 
 BusCore::BusCore(qsizetype capacity, Factory factory) : m_factory(factory)
 {
-    capacity = std::max<qsizetype>(capacity, 0);
+    // A hint, not a promise: beyond 16M topics the tables grow as needed anyway.
+    capacity = std::clamp<qsizetype>(capacity, 0, qsizetype(1) << 24);
     const quint64 wantedShards = static_cast<quint64>(capacity) / TopicsPerShard;
     m_shardCount = static_cast<quint32>(std::clamp<quint64>(std::bit_ceil(std::max<quint64>(wantedShards, 1)),
                                                             MinShards, MaxShards));

@@ -3,6 +3,7 @@
 
 #include "dispatcher_p.h"
 
+#include <DropSlot/detail/namekey.h>
 #include <DropSlot/detail/topicconnection.h>
 
 #include <QtCore/QThread>
@@ -158,7 +159,7 @@ void ConnectionCore::deliverFromDispatcher()
 void warnCannotConnect(const char *reason, const QString &topicName)
 {
     qWarning("DropSlot::connect: cannot connect to topic \"%s\": %s; the returned Connection is "
-             "not connected", qUtf8Printable(topicName), reason);
+             "not connected", qUtf8Printable(NameKey(topicName).forDisplay()), reason);
 }
 
 } // namespace DropSlot::detail

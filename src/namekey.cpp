@@ -191,13 +191,19 @@ QString NameKey::toString() const
 QString NameKey::forDisplay() const
 {
     constexpr qsizetype Max = 80;
-    if (m_size <= Max)
-        return toString();
-    QString s(Max, Qt::Uninitialized);
-    NameKey prefix(m_wide ? QAnyStringView(static_cast<const char16_t *>(m_data), Max)
-                          : QAnyStringView(QLatin1StringView(static_cast<const char *>(m_data), Max)));
-    prefix.copyTo(reinterpret_cast<char16_t *>(s.data()));
-    return s + QStringLiteral("… (%1 characters)").arg(m_size);
+    QString s(std::min(m_size, Max), Qt::Uninitialized);
+    if (m_size <= Max) {
+        copyTo(reinterpret_cast<char16_t *>(s.data()));
+    } else {
+        NameKey prefix(m_wide ? QAnyStringView(static_cast<const char16_t *>(m_data), Max)
+                              : QAnyStringView(QLatin1StringView(static_cast<const char *>(m_data), Max)));
+        prefix.copyTo(reinterpret_cast<char16_t *>(s.data()));
+    }
+    // A NUL would end the message early: show it.
+    s.replace(QChar(u'\0'), QStringLiteral("\\0"));
+    if (m_size > Max)
+        s += QStringLiteral("… (%1 characters)").arg(m_size);
+    return s;
 }
 
 } // namespace DropSlot::detail

@@ -45,6 +45,12 @@ TopicCore::~TopicCore()
 {
     Notifier *n = m_notifier.load(std::memory_order_acquire);
     Q_ASSERT(!n || n->connections == nullptr);
+    if (n) {
+        // Waits are queued only for live Subs, which keep the topic alive; should one remain,
+        // destroying it cancels its future rather than leaving it unfinished.
+        while (n->asyncWaits)
+            delete std::exchange(n->asyncWaits, n->asyncWaits->m_next);
+    }
     delete n;
     s_liveTopics.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -167,11 +173,25 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
 void TopicCore::addAsyncWait(AsyncWaitBase *wait)
 {
     Notifier *n = notifier();
+    // Once queued, a publish in another thread may complete and free the wait: keep its link.
+    SubLink *link = wait->link();
+    link->ref();
+    bool orphaned;
     {
         std::lock_guard<std::mutex> locker(n->mutex);
-        wait->m_next = n->asyncWaits;
-        n->asyncWaits = wait;
-        n->asyncQueued.store(true, std::memory_order_relaxed);
+        // Checked under the mutex that ~Sub's cancelAsyncWaits() takes after marking the link:
+        // either we see the Sub gone, or its cancel finds this wait queued.
+        orphaned = !link->subAlive();
+        if (!orphaned) {
+            wait->m_next = n->asyncWaits;
+            n->asyncWaits = wait;
+            n->asyncQueued.store(true, std::memory_order_relaxed);
+        }
+    }
+    if (orphaned) {
+        link->deref();
+        delete wait; // its Sub is gone: the future is canceled
+        return;
     }
     quint64 stamp;
     {
@@ -179,7 +199,9 @@ void TopicCore::addAsyncWait(AsyncWaitBase *wait)
         ++m_watchers;
         stamp = m_stamp.load(std::memory_order_relaxed);
     }
-    if (versionOf(stamp) <= wait->link()->seen() && !isClosedStamp(stamp))
+    const bool pending = versionOf(stamp) <= link->seen() && !isClosedStamp(stamp);
+    link->deref();
+    if (pending)
         return; // queued; the next publish or close completes it
     // A publish or close may have come before we were counted: take the wait back, unless a
     // notifier already took it (then it completes it).

@@ -154,14 +154,14 @@ private Q_SLOTS:
         bus.topic(u"caf\u00e9"_s);
         for (int i = 0; i < 200; ++i) // fill several shards so probing is exercised
             bus.topic(QString::number(i));
-        std::optional<Topic<QByteArray>> found;
+        bool found = false;
         const std::size_t allocations = allocationsDuring([&] {
             for (int i = 0; i < 100; ++i) {
                 Topic<QByteArray> a = bus.topic(QStringView(wide));
                 Topic<QByteArray> b = bus.topic(QUtf8StringView(utf8));
                 Topic<QByteArray> c = bus.topic("plain/ascii/name");
                 Topic<QByteArray> d = bus.topic("caf\xe9"_L1);
-                found = bus.findTopic(u"plain/ascii/name");
+                found = bus.findTopic(u"plain/ascii/name").has_value();
                 Q_UNUSED(a);
                 Q_UNUSED(b);
                 Q_UNUSED(c);
@@ -169,7 +169,7 @@ private Q_SLOTS:
             }
         });
         QCOMPARE(allocations, std::size_t(0));
-        QVERIFY(found.has_value());
+        QVERIFY(found);
 #else
         QSKIP("allocation counting is unavailable in this build (sanitizer or non-glibc)");
 #endif

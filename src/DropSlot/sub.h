@@ -176,8 +176,10 @@ template <typename T>
 void Sub<T>::release() noexcept
 {
     if (m_state) {
-        if (m_link)
+        if (m_link) {
+            m_link->subDestroyed(); // before canceling: a wait being re-queued sees it
             m_state->cancelAsyncWaits(m_link);
+        }
         m_state->deref(detail::TopicCore::OneRef + detail::TopicCore::OneSubscriber);
         m_state = nullptr;
     }

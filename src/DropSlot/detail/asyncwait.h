@@ -27,6 +27,9 @@ public:
     }
 
     quint64 seen() const noexcept { return m_seen.load(std::memory_order_acquire); }
+    //! False once the Sub is destroyed: its waits are canceled instead of queued again.
+    bool subAlive() const noexcept { return m_subAlive.load(std::memory_order_acquire); }
+    void subDestroyed() noexcept { m_subAlive.store(false, std::memory_order_release); }
     //! Marks version seen; false if this or a newer version was already taken.
     bool claim(quint64 version) noexcept
     {
@@ -41,6 +44,7 @@ public:
 private:
     std::atomic<int> m_refs{1};
     std::atomic<quint64> m_seen;
+    std::atomic<bool> m_subAlive{true};
 };
 
 //! One pending Sub::waitForMessage() future, queued on its topic until a publish or close.

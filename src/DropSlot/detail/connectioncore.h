@@ -7,6 +7,7 @@
 #include <QtCore/QtGlobal>
 
 #include <atomic>
+#include <limits>
 
 QT_BEGIN_NAMESPACE
 class QObject;
@@ -95,7 +96,7 @@ private:
     std::atomic<quint64> m_delivered{0};
     std::atomic<quint64> m_coalesced{0};
     const int m_minimumIntervalMs;
-    qint64 m_lastDeliveryMs = 0; // receiving thread only
+    qint64 m_lastDeliveryMs = std::numeric_limits<qint64>::min() / 2; // receiving thread only
     bool m_throttleArmed = false; // receiving thread only
 
     SpinLock m_sourceLock;            // orders disconnect() against a running delivery

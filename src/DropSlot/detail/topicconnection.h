@@ -46,8 +46,10 @@ public:
     //! current value, or a publish that came before the attach).
     void begin()
     {
+        // Read before start(): once attached, a delivery in the receiving thread may update it.
+        const quint64 baseline = m_lastVersion;
         start();
-        if (m_state->version() > m_lastVersion && markPending())
+        if (m_state->version() > baseline && markPending())
             schedule();
     }
 
