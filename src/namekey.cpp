@@ -160,6 +160,8 @@ bool NameKey::equals(const char16_t *units, qsizetype size) const noexcept
 {
     if (size != m_size)
         return false;
+    if (size == 0)
+        return true; // m_data may be null
     if (m_wide)
         return std::memcmp(units, m_data, size * sizeof(char16_t)) == 0;
     const auto *bytes = static_cast<const uchar *>(m_data);
@@ -172,6 +174,8 @@ bool NameKey::equals(const char16_t *units, qsizetype size) const noexcept
 
 void NameKey::copyTo(char16_t *out) const noexcept
 {
+    if (m_size == 0)
+        return; // m_data may be null
     if (m_wide) {
         std::memcpy(out, m_data, m_size * sizeof(char16_t));
         return;
