@@ -27,21 +27,7 @@ QString DropSlotBus::valueType() const
 
 bool DropSlotBus::publish(const QString &name, const QJSValue &value)
 {
-    if (name.isEmpty()) {
-        qmlWarning(this) << "DropSlotBus.publish: the topic name is empty; nothing was published";
-        return false;
-    }
-    QString error;
-    const std::optional<QVariant> converted = detail::variantFromJs(value, &error);
-    if (!converted) {
-        qmlWarning(this) << "DropSlotBus.publish to \"" << name << "\": " << error;
-        return false;
-    }
-    if (!m_adapter->topic(name)->publish(*converted, &error)) {
-        qmlWarning(this) << "DropSlotBus.publish to \"" << name << "\": " << error;
-        return false;
-    }
-    return true;
+    return detail::publishFromQml(this, "DropSlotBus.publish", m_adapter->topic(name).get(), value);
 }
 
 QVariant DropSlotBus::latest(const QString &name) const

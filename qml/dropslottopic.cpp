@@ -94,10 +94,8 @@ void DropSlotTopic::resubscribe()
     m_staged = false;
     m_stagedValue = QVariant();
 
-    std::shared_ptr<const detail::QmlBusAdapter> adapter = DropSlotBus::adapterFor(m_bus);
-    std::unique_ptr<detail::QmlTopicHandle> topic = adapter->topic(m_name);
+    std::unique_ptr<detail::QmlTopicHandle> topic = DropSlotBus::adapterFor(m_bus)->topic(m_name);
     const bool sameTopic = topic && m_topic && topic->identity() == m_topic->identity();
-    m_adapter = std::move(adapter);
     m_topic = std::move(topic);
     if (!sameTopic) {
         // Another topic (or none): what was shown belonged to the old one.
@@ -137,8 +135,11 @@ void DropSlotTopic::receive(const QVariant &value, quint64 version)
     if (detail::FrameGate *gate = frameGate()) {
         m_stagedValue = value;
         m_stagedVersion = version;
-        if (!m_staged) {
+        // Staged with another gate (the element changed windows, or that window is gone): that
+        // gate will never apply it, so stage again here.
+        if (!m_staged || m_gate != gate) {
             m_staged = true;
+            m_gate = gate;
             gate->stage(this);
         }
         return;
@@ -206,24 +207,13 @@ void DropSlotTopic::timerEvent(QTimerEvent *event)
 
 bool DropSlotTopic::publish(const QJSValue &value)
 {
-    if (m_name.isEmpty()) {
-        qmlWarning(this) << "DropSlotTopic.publish: the topic name is empty; nothing was published";
-        return false;
+    std::unique_ptr<detail::QmlTopicHandle> temporary;
+    const detail::QmlTopicHandle *topic = m_topic.get();
+    if (!topic) { // not subscribed (yet): during construction, or with an empty name
+        temporary = DropSlotBus::adapterFor(m_bus)->topic(m_name);
+        topic = temporary.get();
     }
-    QString error;
-    const std::optional<QVariant> converted = detail::variantFromJs(value, &error);
-    if (converted) {
-        std::unique_ptr<detail::QmlTopicHandle> temporary;
-        const detail::QmlTopicHandle *topic = m_topic.get();
-        if (!topic) { // not subscribed yet (e.g. called during construction)
-            temporary = DropSlotBus::adapterFor(m_bus)->topic(m_name);
-            topic = temporary.get();
-        }
-        if (topic->publish(*converted, &error))
-            return true;
-    }
-    qmlWarning(this) << "DropSlotTopic.publish to \"" << m_name << "\": " << error;
-    return false;
+    return detail::publishFromQml(this, "DropSlotTopic.publish", topic, value);
 }
 
 } // namespace DropSlot

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "jsvalue_p.h"
 
+#include <DropSlot/qmlbusadapter.h>
+
+#include <QtQml/qqmlinfo.h>
+
 #include <QtQml/QJSValue>
 #include <QtQml/QJSValueIterator>
 
@@ -89,6 +93,21 @@ private:
 std::optional<QVariant> variantFromJs(const QJSValue &value, QString *error)
 {
     return Converter(error).convert(value, 0);
+}
+
+bool publishFromQml(const QObject *element, const char *method, const QmlTopicHandle *topic,
+                    const QJSValue &value)
+{
+    if (!topic) {
+        qmlWarning(element) << method << ": the topic name is empty; nothing was published";
+        return false;
+    }
+    QString error;
+    const std::optional<QVariant> converted = variantFromJs(value, &error);
+    if (converted && topic->publish(*converted, &error))
+        return true;
+    qmlWarning(element) << method << " to \"" << topic->name() << "\": " << error;
+    return false;
 }
 
 } // namespace DropSlot::detail

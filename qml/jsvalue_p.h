@@ -17,4 +17,11 @@ namespace DropSlot::detail {
 //! could dangle in another thread) and cyclic structures are refused: nullopt with *error set.
 std::optional<QVariant> variantFromJs(const QJSValue &value, QString *error);
 
+class QmlTopicHandle;
+
+//! Publishes a value from QML to topic (null when the name is empty): converts it, publishes it,
+//! and on failure prints a QML warning from element that starts with method and names the topic.
+bool publishFromQml(const QObject *element, const char *method, const QmlTopicHandle *topic,
+                    const QJSValue &value);
+
 } // namespace DropSlot::detail

@@ -216,9 +216,11 @@ TopicCore *BusCore::obtain(QAnyStringView name)
         }
         shard.insert(key.hash(), fresh);
     }
-    announce(fresh, true); // under the shard lock, so watchers see one name's events in order
+    std::unique_lock<std::mutex> announcing = lockForAnnouncing();
     shard.lock.unlock();
     std::free(discardSlots);
+    if (announcing)
+        announce(std::move(announcing), {fresh}, true);
     return fresh;
 }
 
@@ -255,8 +257,10 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     // topic, the old one accepts no publish.
     bool mustWake = false;
     topic->markClosed(&mustWake);
-    announce(topic, false);
+    std::unique_lock<std::mutex> announcing = lockForAnnouncing();
     shard.lock.unlock();
+    if (announcing)
+        announce(std::move(announcing), {topic}, false);
     const qsizetype subscribers = topic->subscriberCount();
     if (mustWake)
         topic->wakeAfterClose();
@@ -273,7 +277,11 @@ qsizetype BusCore::cleanupUnused()
         if (shard.count.load(std::memory_order_relaxed) == 0)
             continue;
         unused.clear();
-        unused.reserve(shard.count.load(std::memory_order_relaxed));
+        // Room for every topic the shard holds now, plus some: nothing is allocated under the
+        // lock. Should the shard have grown past that meanwhile, the scan stops when the room
+        // is used up and the shard is scanned again.
+        unused.reserve(shard.count.load(std::memory_order_relaxed) + 16);
+        bool full = false;
         shard.lock.lock();
         const quint32 capacity = shard.capacity();
         // Start just after an empty slot so no cluster wraps past the starting point; after an
@@ -287,18 +295,26 @@ qsizetype BusCore::cleanupUnused()
             // Only the table refers to it, and new references come only through the table,
             // which we hold: nobody can start using it while we remove it.
             if (topic && topic->refCount() == 1) {
+                if (unused.size() == unused.capacity()) {
+                    full = true;
+                    break;
+                }
                 // Nothing refers to it, so nobody can see it closed: it is simply freed.
                 unused.push_back(topic);
                 shard.eraseAt(i);
-                announce(topic, false);
                 continue;
             }
             ++step;
         }
+        std::unique_lock<std::mutex> announcing = unused.empty() ? std::unique_lock<std::mutex>() : lockForAnnouncing();
         shard.lock.unlock();
+        if (announcing)
+            announce(std::move(announcing), unused, false);
         for (TopicCore *topic : unused)
             topic->deref();
         removed += static_cast<qsizetype>(unused.size());
+        if (full)
+            --s; // this shard again
     }
     return removed;
 }
@@ -347,10 +363,22 @@ TopicWatchList *BusCore::watchList()
     return list;
 }
 
-void BusCore::announce(TopicCore *topic, bool created)
+std::unique_lock<std::mutex> BusCore::lockForAnnouncing()
 {
-    if (TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire))
-        watchers->announce(topic, created);
+    TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire);
+    return watchers ? watchers->lockForAnnouncing() : std::unique_lock<std::mutex>();
+}
+
+void BusCore::announce(std::unique_lock<std::mutex> announcing, const std::vector<TopicCore *> &topics, bool created)
+{
+    // The shard lock is released; the watch list's lock, taken before that, keeps each name's
+    // events in the order its table changes happened.
+    TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire);
+    std::vector<TopicWatchConnection *> flagged;
+    for (TopicCore *topic : topics)
+        watchers->queue(topic->name(), created, &flagged);
+    announcing.unlock();
+    TopicWatchList::wake(flagged);
 }
 
 } // namespace DropSlot::detail

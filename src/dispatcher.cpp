@@ -130,9 +130,12 @@ Dispatcher::~Dispatcher()
 
 void Dispatcher::discardQueued()
 {
+    // The thread has ended: nothing queued for it can be delivered, so those connections end
+    // (they would otherwise stay "connected" and keep their sources alive).
     ConnectionCore *queued = m_queue.exchange(nullptr, std::memory_order_acq_rel);
     while (queued) {
         ConnectionCore *next = std::exchange(queued->m_nextQueued, nullptr);
+        queued->disconnect();
         queued->deref();
         queued = next;
     }

@@ -151,11 +151,6 @@ NameKey::NameKey(QAnyStringView name) noexcept
                     : hashNarrow(static_cast<const uchar *>(m_data), m_size);
 }
 
-quint64 NameKey::hashUtf16(const char16_t *units, qsizetype size) noexcept
-{
-    return hashWide(units, size);
-}
-
 bool NameKey::equals(const char16_t *units, qsizetype size) const noexcept
 {
     if (size != m_size)

@@ -173,54 +173,38 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
 void TopicCore::addAsyncWait(AsyncWaitBase *wait)
 {
     Notifier *n = notifier();
-    // Once queued, a publish in another thread may complete and free the wait: keep its link.
-    SubLink *link = wait->link();
-    link->ref();
-    bool orphaned;
+    bool orphaned = false;
+    bool queued = false;
     {
         std::lock_guard<std::mutex> locker(n->mutex);
         // Checked under the mutex that ~Sub's cancelAsyncWaits() takes after marking the link:
         // either we see the Sub gone, or its cancel finds this wait queued.
-        orphaned = !link->subAlive();
+        orphaned = !wait->link()->subAlive();
         if (!orphaned) {
-            wait->m_next = n->asyncWaits;
-            n->asyncWaits = wait;
-            n->asyncQueued.store(true, std::memory_order_relaxed);
+            // Counted and checked under the topic lock, inside the mutex (the order waitForChange
+            // uses): a publish either sees the wait counted and queued, or came before the check,
+            // and then the wait is completed here instead of being queued.
+            SpinLocker spin(m_lock);
+            const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+            if (versionOf(stamp) <= wait->link()->seen() && !isClosedStamp(stamp)) {
+                ++m_watchers;
+                wait->m_next = n->asyncWaits;
+                n->asyncWaits = wait;
+                n->asyncQueued.store(true, std::memory_order_relaxed);
+                queued = true;
+            }
         }
     }
+    if (queued)
+        return; // the next publish or close completes it (and may free it at any moment now)
     if (orphaned) {
-        link->deref();
         delete wait; // its Sub is gone: the future is canceled
         return;
     }
-    quint64 stamp;
-    {
-        SpinLocker spin(m_lock);
-        ++m_watchers;
-        stamp = m_stamp.load(std::memory_order_relaxed);
-    }
-    const bool pending = versionOf(stamp) <= link->seen() && !isClosedStamp(stamp);
-    link->deref();
-    if (pending)
-        return; // queued; the next publish or close completes it
-    // A publish or close may have come before we were counted: take the wait back, unless a
-    // notifier already took it (then it completes it).
-    bool taken = false;
-    {
-        std::lock_guard<std::mutex> locker(n->mutex);
-        for (AsyncWaitBase **p = &n->asyncWaits; *p; p = &(*p)->m_next) {
-            if (*p == wait) {
-                *p = wait->m_next;
-                taken = true;
-                break;
-            }
-        }
-        n->asyncQueued.store(n->asyncWaits != nullptr, std::memory_order_relaxed);
-    }
-    if (!taken)
-        return;
-    wait->m_next = nullptr;
-    completeAsyncWaits(wait);
+    if (wait->tryComplete(this))
+        delete wait;
+    else
+        addAsyncWait(wait); // its Sub took that version meanwhile: wait for the next one
 }
 
 void TopicCore::completeAsyncWaits(AsyncWaitBase *list)

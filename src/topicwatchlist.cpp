@@ -24,14 +24,14 @@ public:
 
     void begin() { start(); }
 
-    void push(const QString &name, TopicEvent event)
+    //! Appends an event; true if the connection must now be scheduled.
+    bool push(const QString &name, TopicEvent event)
     {
         {
             std::lock_guard<std::mutex> locker(m_eventsMutex);
             m_events.append({name, event});
         }
-        if (markPending())
-            schedule();
+        return markPending();
     }
 
     void wake()
@@ -80,12 +80,23 @@ private:
     QList<std::pair<QString, TopicEvent>> m_events; // guarded by m_eventsMutex
 };
 
-void TopicWatchList::announceSlow(TopicCore *topic, bool created)
+void TopicWatchList::queue(const QString &name, bool created, std::vector<TopicWatchConnection *> *flagged)
 {
-    const QString name = topic->name();
-    std::lock_guard<std::mutex> locker(m_mutex);
-    for (TopicWatchConnection *watcher : m_watchers)
-        watcher->push(name, created ? TopicEvent::Created : TopicEvent::Removed);
+    // The caller holds m_mutex (lockForAnnouncing).
+    for (TopicWatchConnection *watcher : m_watchers) {
+        if (watcher->push(name, created ? TopicEvent::Created : TopicEvent::Removed)) {
+            watcher->ref();
+            flagged->push_back(watcher);
+        }
+    }
+}
+
+void TopicWatchList::wake(const std::vector<TopicWatchConnection *> &flagged)
+{
+    for (TopicWatchConnection *watcher : flagged) {
+        watcher->schedule();
+        watcher->deref();
+    }
 }
 
 void TopicWatchList::close()

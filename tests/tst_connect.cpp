@@ -280,6 +280,24 @@ private Q_SLOTS:
         QCOMPARE(c.deliveredCount(), quint64(1));
     }
 
+    void connectRacingACloseStillEnds()
+    {
+        // connect() checks that the topic is open, then attaches; a close in between must still
+        // end the connection (without a current value to deliver, nothing else would).
+        Bus<int> bus;
+        QObject context;
+        std::vector<Connection> connections;
+        for (int round = 0; round < 2000; ++round) {
+            const QString name = u"racing/%1"_s.arg(round);
+            Topic<int> topic = bus.topic(name);
+            std::thread remover([&] { bus.removeTopic(name); });
+            connections.push_back(DropSlot::connect(topic, &context, [](const int &) { }, {.deliverCurrent = false}));
+            remover.join();
+        }
+        QTRY_VERIFY(std::none_of(connections.begin(), connections.end(),
+                                 [](const Connection &c) { return c.isConnected(); }));
+    }
+
     void busDestructionEndsConnections()
     {
         std::optional<Bus<int>> bus(std::in_place);

@@ -258,6 +258,34 @@ private Q_SLOTS:
         QTRY_COMPARE(inWindow->value().toInt(), 1);
     }
 
+    void stagedElementFollowsItsItemToAnotherWindow()
+    {
+        // A delivery staged for a window that never renders must not freeze the element once
+        // its item moves to a window that does.
+        QQuickWindow hidden;
+        QQuickWindow shown;
+        QQmlComponent component(m_engine.get());
+        component.setData(R"(
+            import QtQuick
+            import DropSlot
+            Item { property alias topic: topic; DropSlotTopic { id: topic; name: "tst_qml_topic/moving" } })",
+                          QUrl(u"moving.qml"_s));
+        std::unique_ptr<QQuickItem> root(qobject_cast<QQuickItem *>(component.create()));
+        QVERIFY(root);
+        root->setParentItem(hidden.contentItem());
+        auto *topic = root->property("topic").value<DropSlotTopic *>();
+        DropSlotTopic witness;
+        witness.setName(u"tst_qml_topic/moving"_s);
+        defaultBus().publish("tst_qml_topic/moving", 1);
+        QTRY_COMPARE(witness.value().toInt(), 1); // delivered: staged in the hidden window's gate
+        QVERIFY(!topic->hasValue());
+        root->setParentItem(shown.contentItem());
+        shown.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&shown));
+        defaultBus().publish("tst_qml_topic/moving", 2);
+        QTRY_COMPARE(topic->value().toInt(), 2);
+    }
+
     void engineTornDownWhilePublishing()
     {
         const qsizetype connectionsBefore = detail::ConnectionCore::liveCount();

@@ -106,7 +106,6 @@ private:
     int m_minimumInterval = 0;
     int m_staleAfter = 0;
 
-    std::shared_ptr<const detail::QmlBusAdapter> m_adapter;
     std::unique_ptr<detail::QmlTopicHandle> m_topic;
     Connection m_connection;
     quint64 m_shownVersion = 0;

@@ -37,7 +37,9 @@ public:
     Connection &operator=(Connection &&other) noexcept;
     ~Connection();
 
-    //! Ends the connection; no delivery starts afterwards. Safe from any thread and repeatable.
+    //! Ends the connection; no delivery starts afterwards. Safe from any thread and repeatable;
+    //! called from another thread, a delivery already running in the receiving thread may
+    //! finish after it returns (as with Qt's queued connections).
     void disconnect();
     bool isConnected() const noexcept;
     //! Deliveries made so far.

@@ -94,7 +94,8 @@ private:
 } // namespace detail
 
 #if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202202L
-//! A value, or the BusError that says why there is none.
+//! A value, or the BusError that says why there is none. (With C++23's std::expected, value()
+//! on an error throws std::bad_expected_access instead of ending the process.)
 template <typename T>
 using Expected = std::expected<T, BusError>;
 namespace detail {

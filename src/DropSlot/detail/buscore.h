@@ -7,6 +7,8 @@
 #include <QtCore/QStringList>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <optional>
 
 namespace DropSlot::detail {
@@ -14,6 +16,7 @@ namespace DropSlot::detail {
 class NameKey;
 class TopicCore;
 class TopicWatchList;
+class TopicWatchConnection;
 
 //! The type-independent bus: a sharded open-addressing table from name to topic, compiled once
 //! into the library. Each shard has its own spin lock, held only to probe or edit the table;
@@ -78,7 +81,9 @@ private:
     ~BusCore();
     void destroy() noexcept;
     Shard &shardFor(quint64 hash) const noexcept { return m_shards[hash >> m_shardShift]; }
-    void announce(TopicCore *topic, bool created);
+    //! Announcing to watchTopics() connections; see TopicWatchList::lockForAnnouncing().
+    std::unique_lock<std::mutex> lockForAnnouncing();
+    void announce(std::unique_lock<std::mutex> announcing, const std::vector<TopicCore *> &topics, bool created);
 
     std::atomic<int> m_refs{1};
     Factory m_factory;

@@ -32,9 +32,6 @@ public:
     //! The name shortened for a warning message.
     QString forDisplay() const;
 
-    //! The hash of a name stored as UTF-16 (equal to NameKey(QStringView(units, size)).hash()).
-    static quint64 hashUtf16(const char16_t *units, qsizetype size) noexcept;
-
 private:
     const void *m_data = nullptr;
     qsizetype m_size = 0;

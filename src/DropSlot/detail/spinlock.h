@@ -20,11 +20,6 @@ public:
             return;
         lockContended();
     }
-    bool tryLock() noexcept
-    {
-        return m_word.load(std::memory_order_relaxed) == 0
-            && !m_word.exchange(1, std::memory_order_acquire);
-    }
     void unlock() noexcept { m_word.store(0, std::memory_order_release); }
 
 private:

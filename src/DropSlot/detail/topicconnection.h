@@ -49,7 +49,10 @@ public:
         // Read before start(): once attached, a delivery in the receiving thread may update it.
         const quint64 baseline = m_lastVersion;
         start();
-        if (m_state->version() > baseline && markPending())
+        // Something to deliver already: the current value, a publish that came before the
+        // attach, or a close (which then ends the connection from the receiving thread).
+        const quint64 stamp = m_state->stamp();
+        if ((TopicCore::versionOf(stamp) > baseline || TopicCore::isClosedStamp(stamp)) && markPending())
             schedule();
     }
 

@@ -15,7 +15,9 @@
 namespace DropSlot::detail {
 
 //! A topic holding values of type T. Allocated together with its name (one allocation per
-//! topic). The value is guarded by the spin lock, held only to swap or copy it.
+//! topic). The value is guarded by the spin lock, held only to swap or copy it: for Qt's
+//! implicitly shared types (QString, QByteArray, QVariant, containers) a copy is a reference
+//! count, for types with deep copies it is the copy, made with the lock held.
 template <typename T>
 class TopicState final : public TopicCore
 {
@@ -28,36 +30,19 @@ public:
 
     // Publishes the value in 'incoming' and leaves the previous value there, so the caller
     // destroys it after the lock is released.
-    bool publishSwap(T &incoming)
-    {
-        m_lock.lock();
-        const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
-        if (Q_UNLIKELY(isClosedStamp(stamp))) {
-            m_lock.unlock();
-            return false;
-        }
-        if (m_value) {
-            using std::swap;
-            swap(*m_value, incoming);
-        } else {
-            m_value.emplace(std::move(incoming));
-        }
-        m_stamp.store(stamp + VersionStep, std::memory_order_release);
-        const bool notify = m_watchers != 0;
-        m_lock.unlock();
-        if (Q_UNLIKELY(notify))
-            notifyPublished();
-        return true;
-    }
+    bool publishSwap(T &incoming) { return publishSwapIf(incoming, AnyStamp, nullptr); }
 
-    // Publishes only if the stamp is still 'expected' (for publishIfChanged's compare step).
-    bool publishSwapIf(T &incoming, quint64 expected, bool *stale)
+    // As publishSwap, but only if the stamp is still 'expected' (publishIfChanged's compare
+    // step); *raced tells a stamp that moved on from a closed topic.
+    static constexpr quint64 AnyStamp = ~quint64(0);
+    bool publishSwapIf(T &incoming, quint64 expected, bool *raced)
     {
         m_lock.lock();
         const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
-        if (stamp != expected) {
+        if (Q_UNLIKELY(isClosedStamp(stamp) || (expected != AnyStamp && stamp != expected))) {
             m_lock.unlock();
-            *stale = !isClosedStamp(stamp);
+            if (raced)
+                *raced = !isClosedStamp(stamp);
             return false;
         }
         if (m_value) {
@@ -71,7 +56,6 @@ public:
         m_lock.unlock();
         if (Q_UNLIKELY(notify))
             notifyPublished();
-        *stale = false;
         return true;
     }
 
@@ -89,13 +73,7 @@ public:
         return s;
     }
 
-    std::optional<T> latest() const
-    {
-        m_lock.lock();
-        std::optional<T> v = m_value;
-        m_lock.unlock();
-        return v;
-    }
+    std::optional<T> latest() const { return read().value; }
 
 private:
     explicit TopicState(const NameKey &key) : TopicCore(key, sizeof(TopicState)) { }

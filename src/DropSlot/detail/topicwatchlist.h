@@ -3,7 +3,7 @@
 
 #include <DropSlot/dropslot_export.h>
 
-#include <QtCore/QtGlobal>
+#include <QtCore/QString>
 
 #include <atomic>
 #include <mutex>
@@ -25,13 +25,19 @@ public:
             delete this;
     }
 
-    //! Queues (name, created/removed) to every watcher. Called under the shard lock that made
-    //! the change, so the events of one name reach watchers in the order they happened.
-    void announce(TopicCore *topic, bool created)
+    //! Announcing takes three steps so that the events of one name reach watchers in the order
+    //! the table changed, yet nothing is allocated or posted under the bus's spin lock: under the
+    //! shard lock, lockForAnnouncing() (empty when nobody watches, which costs one load); after
+    //! the shard lock is released, queue() each event with the list still locked; then, with
+    //! nothing locked, wake() the watchers queue() flagged.
+    std::unique_lock<std::mutex> lockForAnnouncing()
     {
-        if (m_count.load(std::memory_order_acquire) != 0)
-            announceSlow(topic, created);
+        if (m_count.load(std::memory_order_acquire) == 0)
+            return {};
+        return std::unique_lock<std::mutex>(m_mutex);
     }
+    void queue(const QString &name, bool created, std::vector<TopicWatchConnection *> *flagged);
+    static void wake(const std::vector<TopicWatchConnection *> &flagged);
     //! The bus is gone: every watcher ends after delivering what it has queued.
     void close();
     bool isClosed() const;
@@ -40,8 +46,6 @@ public:
     void remove(TopicWatchConnection *watcher);
 
 private:
-    void announceSlow(TopicCore *topic, bool created);
-
     std::atomic<int> m_refs{1};
     std::atomic<int> m_count{0};
     mutable std::mutex m_mutex;
