@@ -93,7 +93,12 @@ public:
     ~DispatcherRegistry()
     {
         // Process exit: only dispatchers of threads that are not running can be freed safely.
-        const auto dispatchers = m_dispatchers;
+        // (Threads may still be finishing, and retiring their own dispatchers, meanwhile.)
+        QHash<QThread *, Dispatcher *> dispatchers;
+        {
+            std::lock_guard<std::mutex> locker(m_mutex);
+            dispatchers = m_dispatchers;
+        }
         for (auto it = dispatchers.cbegin(); it != dispatchers.cend(); ++it) {
             if (it.key() == QThread::currentThread() || !it.key()->isRunning())
                 retire(it.key(), true);

@@ -46,12 +46,16 @@ public:
     //! current value, or a publish that came before the attach).
     void begin()
     {
-        // Read before start(): once attached, a delivery in the receiving thread may update it.
+        // Read before start(): once attached, a delivery in the receiving thread may update the
+        // baseline, or end the connection and release the topic, so keep a reference of our own.
         const quint64 baseline = m_lastVersion;
+        TopicState<T> *state = m_state;
+        state->ref();
         start();
         // Something to deliver already: the current value, a publish that came before the
         // attach, or a close (which then ends the connection from the receiving thread).
-        const quint64 stamp = m_state->stamp();
+        const quint64 stamp = state->stamp();
+        state->deref();
         if ((TopicCore::versionOf(stamp) > baseline || TopicCore::isClosedStamp(stamp)) && markPending())
             schedule();
     }
