@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+#include <cstring>
+#include <new>
 #include <limits>
 #include <vector>
 
@@ -56,12 +58,34 @@ BusCore::BusCore(qsizetype capacity, Factory factory) : m_factory(factory)
                                                             MinShards, MaxShards));
     m_shardShift = 64 - static_cast<quint32>(std::countr_zero(m_shardCount));
     m_initialSlots = slotsFor((capacity + m_shardCount - 1) / m_shardCount);
-    m_shards = new Shard[m_shardCount];
+    // One allocation for the shards and their first tables: a small bus costs two allocations
+    // (this object and the block), not one per shard.
+    const std::size_t shardBytes = sizeof(Shard) * m_shardCount;
+    const std::size_t tableBytes = sizeof(Slot) * m_initialSlots * m_shardCount;
+    m_block = ::operator new(shardBytes + tableBytes, std::align_val_t(alignof(Shard)));
+    m_shards = static_cast<Shard *>(m_block);
+    m_firstTables = reinterpret_cast<Slot *>(static_cast<char *>(m_block) + shardBytes);
+    std::memset(static_cast<void *>(m_firstTables), 0, tableBytes);
+    for (quint32 s = 0; s < m_shardCount; ++s) {
+        Shard *shard = new (&m_shards[s]) Shard;
+        shard->table = m_firstTables + std::size_t(s) * m_initialSlots;
+        shard->mask = m_initialSlots - 1;
+    }
 }
 
 BusCore::~BusCore()
 {
-    delete[] m_shards;
+    for (quint32 s = 0; s < m_shardCount; ++s)
+        m_shards[s].~Shard();
+    ::operator delete(m_block, std::align_val_t(alignof(Shard)));
+}
+
+void BusCore::releaseTable(Slot *table) const noexcept
+{
+    // The first tables live in the shards' block; only grown ones were allocated alone.
+    const Slot *firstEnd = m_firstTables + std::size_t(m_initialSlots) * m_shardCount;
+    if (table && (table < m_firstTables || table >= firstEnd))
+        std::free(table);
 }
 
 void BusCore::destroy() noexcept
@@ -76,7 +100,7 @@ void BusCore::destroy() noexcept
                 topic->deref();
             }
         }
-        std::free(shard.table);
+        releaseTable(shard.table);
         shard.table = nullptr;
     }
     if (TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire)) {
@@ -212,13 +236,13 @@ TopicCore *BusCore::obtain(QAnyStringView name)
         if (Q_UNLIKELY(shard.needsGrowth())) {
             // Rare: the table filled up between our two visits. Grow in place.
             const quint32 capacity = shard.capacity() ? shard.capacity() * 2 : m_initialSlots;
-            std::free(shard.adopt(allocateSlots<Slot>(capacity), capacity));
+            releaseTable(shard.adopt(allocateSlots<Slot>(capacity), capacity));
         }
         shard.insert(key.hash(), fresh);
     }
     std::unique_lock<std::mutex> announcing = lockForAnnouncing();
     shard.lock.unlock();
-    std::free(discardSlots);
+    releaseTable(discardSlots);
     if (announcing)
         announce(std::move(announcing), {fresh}, true);
     return fresh;

@@ -85,7 +85,10 @@ public:
         else
             object->deleteLater();
         // The thread delivers nothing more: release what is queued (queued connections hold a
-        // reference to the dispatcher, so keeping them would keep both alive forever).
+        // reference to the dispatcher, so keeping them would keep both alive forever), and make
+        // later enqueues take the same path instead of waiting for a throttle timer.
+        dispatcher->m_throttled.store(false, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
         dispatcher->discardQueued();
         dispatcher->deref();
     }
@@ -156,6 +159,11 @@ void Dispatcher::enqueue(ConnectionCore *connection)
                                             std::memory_order_relaxed));
     if (head)
         return; // a drain event is already on its way (or the queue is being discarded)
+    // Pairs with the fence in drainNow(): either the throttle timer's drain sees this push, or
+    // we see the throttle lifted and post.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (m_throttled.load(std::memory_order_relaxed))
+        return; // the throttle timer drains it
     {
         std::lock_guard<std::mutex> locker(m_objectMutex);
         if (m_object) {
@@ -170,10 +178,10 @@ void Dispatcher::enqueue(ConnectionCore *connection)
 
 namespace {
 // Drains closer together than this mean the publishers are faster than the receiving thread;
-// it then lets values pile up (they coalesce) for DeferDuring before draining again. At
-// ordinary rates every drain runs at once.
+// it then drains once per ThrottleFor, letting values coalesce in between. At ordinary rates
+// every drain runs at once.
 constexpr qint64 BackToBackNs = 250'000;
-constexpr std::chrono::milliseconds DeferDuring{1};
+constexpr std::chrono::milliseconds ThrottleFor{1};
 
 qint64 monotonicNs()
 {
@@ -182,23 +190,21 @@ qint64 monotonicNs()
 }
 } // namespace
 
-void Dispatcher::onDrainEvent()
+void Dispatcher::drainNow(bool fromTimer)
 {
-    if (m_deferred)
-        return; // a deferred drain is already scheduled
-    const qint64 now = monotonicNs();
-    if (now - m_lastDrainNs < BackToBackNs) {
-        m_deferred = true;
-        // The queue stays non-empty meanwhile, so publishers post no further events.
-        QTimer::singleShot(DeferDuring, Qt::PreciseTimer, m_object, [this] {
-            m_deferred = false;
-            m_lastDrainNs = monotonicNs();
-            drain();
-        });
-        return;
+    if (fromTimer) {
+        m_throttled.store(false, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
     }
+    const qint64 now = monotonicNs();
+    const bool backToBack = now - m_lastDrainNs < BackToBackNs;
     m_lastDrainNs = now;
     drain();
+    if (backToBack && !m_throttled.load(std::memory_order_relaxed)) {
+        // From now on values pile up (they coalesce) and the timer drains them in one go.
+        m_throttled.store(true, std::memory_order_relaxed);
+        m_object->startThrottle(int(ThrottleFor.count()));
+    }
 }
 
 void Dispatcher::drain()
@@ -230,10 +236,18 @@ bool DispatcherObject::event(QEvent *event)
 {
     DROPSLOT_ANNOTATE_RECEIVED(this);
     if (event->type() == drainEventType()) {
-        m_dispatcher->onDrainEvent();
+        m_dispatcher->drainNow(false);
         return true;
     }
     return QObject::event(event);
+}
+
+void DispatcherObject::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_throttle.timerId())
+        return QObject::timerEvent(event);
+    m_throttle.stop();
+    m_dispatcher->drainNow(true);
 }
 
 } // namespace DropSlot::detail

@@ -3,6 +3,7 @@
 
 #include <DropSlot/detail/connectioncore.h>
 
+#include <QtCore/QBasicTimer>
 #include <QtCore/QObject>
 
 #include <atomic>
@@ -30,9 +31,11 @@ public:
 
     //! Queues connection (taking a reference); posts the drain event if the queue was empty.
     void enqueue(ConnectionCore *connection);
-    //! Handles a drain event in the dispatcher's thread: delivers everything queued, or, when
-    //! drains come back to back (publishers outpace this thread), waits a moment first.
-    void onDrainEvent();
+    //! Runs in the dispatcher's thread, for its drain event (fromTimer false) or its throttle
+    //! timer: delivers everything queued. When drains come back to back (publishers outpace
+    //! this thread), it then throttles: enqueues stop posting events and the timer drains once
+    //! a millisecond until a drain finds the pace ordinary again.
+    void drainNow(bool fromTimer);
     //! Delivers everything queued; runs in the dispatcher's thread.
     void drain();
     //! Drops every queued connection without delivering (the thread has ended).
@@ -48,8 +51,8 @@ private:
     QThread *const m_thread;
     mutable std::mutex m_objectMutex;
     DispatcherObject *m_object = nullptr; // lives in m_thread; guarded by m_objectMutex
+    std::atomic<bool> m_throttled{false}; // the throttle timer drains; enqueues post nothing
     qint64 m_lastDrainNs = 0;             // m_thread only
-    bool m_deferred = false;              // m_thread only
 };
 
 //! The QObject that receives a dispatcher's drain events in its thread.
@@ -60,9 +63,14 @@ public:
     explicit DispatcherObject(Dispatcher *dispatcher) : m_dispatcher(dispatcher) { }
     bool event(QEvent *event) override;
     static int drainEventType();
+    void startThrottle(int ms) { m_throttle.start(ms, Qt::PreciseTimer, this); }
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
 
 private:
     Dispatcher *m_dispatcher;
+    QBasicTimer m_throttle;
 };
 
 } // namespace DropSlot::detail

@@ -80,6 +80,7 @@ private:
     BusCore(qsizetype capacity, Factory factory);
     ~BusCore();
     void destroy() noexcept;
+    void releaseTable(Slot *table) const noexcept;
     Shard &shardFor(quint64 hash) const noexcept { return m_shards[hash >> m_shardShift]; }
     //! Announcing to watchTopics() connections; see TopicWatchList::lockForAnnouncing().
     std::unique_lock<std::mutex> lockForAnnouncing();
@@ -90,7 +91,9 @@ private:
     quint32 m_shardShift;
     quint32 m_shardCount;
     quint32 m_initialSlots;
+    void *m_block;        // the shards, then their first tables
     Shard *m_shards;
+    Slot *m_firstTables;
     std::atomic<TopicWatchList *> m_watchList{nullptr};
 };
 
