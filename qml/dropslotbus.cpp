@@ -56,4 +56,20 @@ std::shared_ptr<const detail::QmlBusAdapter> DropSlotBus::adapterFor(const DropS
     return defaultAdapter;
 }
 
+bool detail::BusProperty::set(DropSlotBus *bus, QObject *owner, std::function<void()> onChanged)
+{
+    if (bus == m_bus)
+        return false;
+    QObject::disconnect(m_destroyed);
+    m_bus = bus;
+    if (bus) {
+        m_destroyed = QObject::connect(bus, &QObject::destroyed, owner, [this, onChanged] {
+            m_bus = nullptr;
+            onChanged();
+        });
+    }
+    onChanged();
+    return true;
+}
+
 } // namespace DropSlot

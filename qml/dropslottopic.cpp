@@ -40,20 +40,10 @@ void DropSlotTopic::setName(const QString &name)
 
 void DropSlotTopic::setBus(DropSlotBus *bus)
 {
-    if (bus == m_bus)
-        return;
-    disconnect(m_busDestroyed);
-    m_bus = bus;
-    if (bus) {
-        // A destroyed bus object leaves the element on the default bus, like an unset one.
-        m_busDestroyed = connect(bus, &QObject::destroyed, this, [this] {
-            m_bus = nullptr;
-            Q_EMIT busChanged();
-            resubscribe();
-        });
-    }
-    Q_EMIT busChanged();
-    resubscribe();
+    m_bus.set(bus, this, [this] {
+        Q_EMIT busChanged();
+        resubscribe();
+    });
 }
 
 void DropSlotTopic::setActive(bool active)
@@ -94,7 +84,7 @@ void DropSlotTopic::resubscribe()
     m_staged = false;
     m_stagedValue = QVariant();
 
-    std::unique_ptr<detail::QmlTopicHandle> topic = DropSlotBus::adapterFor(m_bus)->topic(m_name);
+    std::unique_ptr<detail::QmlTopicHandle> topic = DropSlotBus::adapterFor(m_bus.get())->topic(m_name);
     const bool sameTopic = topic && m_topic && topic->identity() == m_topic->identity();
     m_topic = std::move(topic);
     if (!sameTopic) {
@@ -210,7 +200,7 @@ bool DropSlotTopic::publish(const QJSValue &value)
     std::unique_ptr<detail::QmlTopicHandle> temporary;
     const detail::QmlTopicHandle *topic = m_topic.get();
     if (!topic) { // not subscribed (yet): during construction, or with an empty name
-        temporary = DropSlotBus::adapterFor(m_bus)->topic(m_name);
+        temporary = DropSlotBus::adapterFor(m_bus.get())->topic(m_name);
         topic = temporary.get();
     }
     return detail::publishFromQml(this, "DropSlotTopic.publish", topic, value);

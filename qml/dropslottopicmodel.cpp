@@ -43,19 +43,10 @@ void DropSlotTopicModel::componentComplete()
 
 void DropSlotTopicModel::setBus(DropSlotBus *bus)
 {
-    if (bus == m_bus)
-        return;
-    disconnect(m_busDestroyed);
-    m_bus = bus;
-    if (bus) {
-        m_busDestroyed = connect(bus, &QObject::destroyed, this, [this] {
-            m_bus = nullptr;
-            Q_EMIT busChanged();
-            rebuild();
-        });
-    }
-    Q_EMIT busChanged();
-    rebuild();
+    m_bus.set(bus, this, [this] {
+        Q_EMIT busChanged();
+        rebuild();
+    });
 }
 
 void DropSlotTopicModel::setFilter(const QString &filter)
@@ -115,7 +106,7 @@ void DropSlotTopicModel::rebuild()
     m_rows.clear();
     m_dirty.clear();
     m_pattern = m_filter.isEmpty() ? QRegularExpression() : globToRegularExpression(m_filter);
-    m_adapter = DropSlotBus::adapterFor(m_bus);
+    m_adapter = DropSlotBus::adapterFor(m_bus.get());
     // Watch first, then list: a topic created in between is both listed and announced, and
     // reconcile() makes that harmless.
     m_watch = m_adapter->watchTopics(this, [this](const QString &name, TopicEvent) { reconcile(name); });

@@ -2,6 +2,8 @@
 // Bad input and hostile timing. Each case gets its documented answer (a return value, or a
 // warning naming the topic), never a crash, a hang or a silently dropped value. Any warning a
 // case does not expect fails it.
+#include "testsupport.h"
+
 #include <DropSlot/DropSlot>
 
 #include <QtCore/QSemaphore>
@@ -15,17 +17,12 @@
 #include <thread>
 
 using namespace DropSlot;
+using TestSupport::watchers;
 using namespace Qt::StringLiterals;
 
 namespace {
 
 const QRegularExpression emptyNameWarning(u"empty topic name was rejected"_s);
-
-template <typename T>
-quint32 watchers(const Topic<T> &topic)
-{
-    return detail::TopicAccess::state(topic)->watcherCount();
-}
 
 // Waits for a condition other threads bring about, without running this thread's event loop
 // (so queued deliveries to this thread stay queued). False if it did not happen in time.

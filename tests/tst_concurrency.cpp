@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "testsupport.h"
+
 #include <DropSlot/DropSlot>
 
 #include <QtCore/QRandomGenerator>
@@ -9,6 +11,7 @@
 #include <thread>
 
 using namespace DropSlot;
+using TestSupport::Failures;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -31,25 +34,6 @@ int stressMilliseconds()
     return ok && ms > 0 ? ms : 1500;
 }
 
-// Collects invariant violations from worker threads (QCOMPARE only works on the test thread).
-class Failures
-{
-public:
-    void add(const QString &what)
-    {
-        std::lock_guard<std::mutex> locker(m_mutex);
-        if (m_messages.size() < 20)
-            m_messages.append(what);
-        ++m_count;
-    }
-    int count() const { return m_count; }
-    QString summary() const { return m_messages.join(u'\n'); }
-
-private:
-    std::mutex m_mutex;
-    QStringList m_messages;
-    int m_count = 0;
-};
 
 // Starts all threads at once so they actually race.
 class StartLine

@@ -5,6 +5,8 @@
 // they go; then the test checks the final state and that every object was freed.
 #include "futureresult.h"
 
+#include "testsupport.h"
+
 #include <DropSlot/DropSlot>
 
 #include <QtCore/QFile>
@@ -22,6 +24,7 @@
 #include <vector>
 
 using namespace DropSlot;
+using TestSupport::Failures;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -98,33 +101,6 @@ private:
     std::array<std::atomic<quint64>, 32> m_values{};
 };
 
-// Collects invariant violations from any thread (QCOMPARE only works on the test thread).
-class Failures
-{
-public:
-    void add(const QString &what)
-    {
-        std::lock_guard<std::mutex> locker(m_mutex);
-        if (m_messages.size() < 20)
-            m_messages.append(what);
-        ++m_count;
-    }
-    int count() const
-    {
-        std::lock_guard<std::mutex> locker(m_mutex);
-        return m_count;
-    }
-    QString summary() const
-    {
-        std::lock_guard<std::mutex> locker(m_mutex);
-        return m_messages.join(u'\n');
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    QStringList m_messages;
-    int m_count = 0;
-};
 
 struct MemoryStatus
 {

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "testsupport.h"
+
 #include <DropSlot/DropSlot>
 
 #include <QtCore/QElapsedTimer>
@@ -9,18 +11,11 @@
 #include <thread>
 
 using namespace DropSlot;
+using TestSupport::watchers;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace {
-// Blocked waiters, queued async waits and connections on the topic: lets a test act exactly
-// when a waiter is blocked instead of guessing with a sleep.
-template <typename T>
-quint32 watchers(const Topic<T> &topic)
-{
-    return detail::TopicAccess::state(topic)->watcherCount();
-}
-
 // Runs f on a new thread; joins on destruction.
 class Background
 {

@@ -4,9 +4,11 @@
 #include <DropSlot/qmlbusadapter.h>
 
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtQml/QJSValue>
 #include <QtQml/qqmlregistration.h>
 
+#include <functional>
 #include <memory>
 
 namespace DropSlot {
@@ -52,5 +54,22 @@ public:
 private:
     std::shared_ptr<const detail::QmlBusAdapter> m_adapter;
 };
+
+namespace detail {
+//! The bus property of the QML types: follows a DropSlotBus object, and when that object is
+//! destroyed falls back to null (the default bus), like an unset property.
+class DROPSLOTQML_EXPORT BusProperty
+{
+public:
+    DropSlotBus *get() const { return m_bus; }
+    //! Sets the bus; false if unchanged. onChanged runs now, and again if the bus object is
+    //! destroyed (with the property already null); owner is the object that has the property.
+    bool set(DropSlotBus *bus, QObject *owner, std::function<void()> onChanged);
+
+private:
+    QPointer<DropSlotBus> m_bus;
+    QMetaObject::Connection m_destroyed;
+};
+}
 
 } // namespace DropSlot

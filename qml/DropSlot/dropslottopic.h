@@ -48,7 +48,7 @@ public:
 
     QString name() const { return m_name; }
     void setName(const QString &name);
-    DropSlotBus *bus() const { return m_bus; }
+    DropSlotBus *bus() const { return m_bus.get(); }
     void setBus(DropSlotBus *bus);
     bool isActive() const { return m_active; }
     void setActive(bool active);
@@ -99,8 +99,7 @@ private:
     void restartStaleTimer();
 
     QString m_name;
-    QPointer<DropSlotBus> m_bus;
-    QMetaObject::Connection m_busDestroyed;
+    detail::BusProperty m_bus;
     bool m_active = true;
     bool m_complete = true; // false between classBegin and componentComplete
     int m_minimumInterval = 0;

@@ -41,7 +41,7 @@ public:
     explicit DropSlotTopicModel(QObject *parent = nullptr);
     ~DropSlotTopicModel() override;
 
-    DropSlotBus *bus() const { return m_bus; }
+    DropSlotBus *bus() const { return m_bus.get(); }
     void setBus(DropSlotBus *bus);
     QString filter() const { return m_filter; }
     void setFilter(const QString &filter);
@@ -83,8 +83,7 @@ private:
     void scheduleStaleCheck();
     int lowerBound(const QString &name) const;
 
-    QPointer<DropSlotBus> m_bus;
-    QMetaObject::Connection m_busDestroyed;
+    detail::BusProperty m_bus;
     QString m_filter;
     QRegularExpression m_pattern;
     int m_staleAfter = 0;

@@ -8,14 +8,7 @@ function(step what)
     message(STATUS "${what}: ok\n${out}")
 endfunction()
 
-file(REMOVE_RECURSE ${WORK_DIR})
-set(prefix ${WORK_DIR}/prefix)
-set(config_args)
-if(BUILD_TYPE)
-    set(config_args --config ${BUILD_TYPE})
-endif()
-
-step("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} ${config_args})
+include(${CMAKE_CURRENT_LIST_DIR}/install_prefix.cmake)
 
 set(flags "")
 if(SANITIZE STREQUAL "address")

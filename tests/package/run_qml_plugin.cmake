@@ -1,16 +1,6 @@
 # SPDX-License-Identifier: MIT
 # cmake -P script: install into a fresh prefix, then run qmltestrunner against it.
-file(REMOVE_RECURSE ${WORK_DIR})
-set(prefix ${WORK_DIR}/prefix)
-set(config_args)
-if(BUILD_TYPE)
-    set(config_args --config ${BUILD_TYPE})
-endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} ${config_args}
-    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "install failed (${rc}): ${err}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/install_prefix.cmake)
 file(GLOB_RECURSE qmldir_files ${prefix}/*/qmldir)
 list(LENGTH qmldir_files found)
 if(NOT found EQUAL 1)
