@@ -36,6 +36,15 @@ int soakSeconds()
     return ok && seconds > 0 ? seconds : 10;
 }
 
+// QtTest's watchdog aborts a test function after QTEST_FUNCTION_TIMEOUT ms (5 minutes unless
+// set). It reads that once, before the first test function: give the soak its length plus a
+// margin from here, ahead of main().
+const bool s_watchdogFitsTheSoak = [] {
+    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
+        qputenv("QTEST_FUNCTION_TIMEOUT", QByteArray::number((qint64(soakSeconds()) + 300) * 1000));
+    return true;
+}();
+
 constexpr int Workers = 8;
 constexpr int ReceivingThreads = 2;
 constexpr int OwnedPerWorker = 2;
