@@ -44,15 +44,6 @@ struct LogAxis
     }
 };
 
-QString ratioText(double v)
-{
-    if (std::isnan(v))
-        return u"n/a"_s;
-    if (v >= 1000)
-        return QLocale(QLocale::English).toString(v, 'f', 0) + u"×"_s;
-    return (v >= 10 ? QString::number(v, 'f', 0) : QString::number(v, 'f', 2)) + u"×"_s;
-}
-
 //! Grid lines and labels at ticks (ratios get a "×"), the reference line darker, a title.
 void drawAxis(QPainter &p, const LogAxis &axis, int top, int bottom, const QList<double> &ticks,
               double reference, const QString &title, bool ratios)
@@ -182,7 +173,7 @@ bool drawChart(const QList<ChartRow> &rows, const QString &title, const QString 
         const bool ratioOk =
             row.requiredRatio > 0 ? row.ratio >= row.requiredRatio : row.ratio >= 1;
         const QColor ratioColor = row.requiredRatio > 0 ? (ratioOk ? Good : Bad) : Neutral;
-        drawBar(p, speedup, 1, row.ratio, y, ratioColor, ratioText(row.ratio), row.requiredRatio);
+        drawBar(p, speedup, 1, row.ratio, y, ratioColor, formatRatio(row.ratio), row.requiredRatio);
         if (row.requiredRatio > 0) {
             const double x = speedup.x(row.requiredRatio);
             p.setPen(QPen(Text, 2));

@@ -199,14 +199,6 @@ QString fmt(double v)
     return QString::number(v, 'f', 2);
 }
 
-QString fmtRatio(double v)
-{
-    if (std::isnan(v))
-        return u"n/a"_s;
-    if (v >= 1000)
-        return QLocale(QLocale::English).toString(v, 'f', 0) + u"×"_s;
-    return (v >= 10 ? QString::number(v, 'f', 0) : QString::number(v, 'f', 2)) + u"×"_s;
-}
 
 QString withRange(const Stats &s)
 {
@@ -475,9 +467,9 @@ QString verdict(const Case &c, const Evaluated &e)
     if (e.hasTarget && !e.targetMet)
         missed.append(u"target"_s);
     if (!e.ratioMet) {
-        QString ratio = fmtRatio(c.requiredRatio) + u" ratio"_s;
+        QString ratio = formatRatio(c.requiredRatio) + u" ratio"_s;
         if (!std::isnan(e.ceiling) && e.ceiling < c.requiredRatio)
-            ratio += u" (floor allows at most "_s + fmtRatio(e.ceiling) + u')';
+            ratio += u" (floor allows at most "_s + formatRatio(e.ceiling) + u')';
         missed.append(ratio);
     }
     return u"missed: "_s + missed.join(u", "_s);
@@ -553,9 +545,9 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
             QString floor = u"—"_s;
             if (c.floor)
                 floor = c.floorText + u": "_s + fmt(e.floor) + u' ' + c.unit;
-            QString ratio = fmtRatio(e.ratio.median);
+            QString ratio = formatRatio(e.ratio.median);
             if (c.requiredRatio > 0)
-                ratio += u" (≥ "_s + fmtRatio(c.requiredRatio) + u')';
+                ratio += u" (≥ "_s + formatRatio(c.requiredRatio) + u')';
             out << "| " << c.name << " (" << c.unit << ") | " << withRange(e.ours) << " | "
                 << withRange(e.base) << " | " << ratio << " | " << target << " | "
                 << (c.reference.isEmpty() ? u"—"_s : c.reference) << " | "
@@ -669,6 +661,15 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
 }
 
 } // namespace
+
+QString formatRatio(double v)
+{
+    if (std::isnan(v))
+        return u"n/a"_s;
+    if (v >= 1000)
+        return QLocale(QLocale::English).toString(v, 'f', 0) + u"×"_s;
+    return (v >= 10 ? QString::number(v, 'f', 0) : QString::number(v, 'f', 2)) + u"×"_s;
+}
 
 int main(int argc, char **argv)
 {

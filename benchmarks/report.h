@@ -19,6 +19,9 @@ struct ChartRow
     double overTarget = 0;
 };
 
+//! A ratio as the report and the chart print it: "1.91×", "92×", "2,493×", or "n/a".
+QString formatRatio(double v);
+
 //! Draws the chart offscreen with QPainter and saves it as a PNG; false on failure.
 bool drawChart(const QList<ChartRow> &rows, const QString &title, const QString &subtitle,
                const QString &path);
