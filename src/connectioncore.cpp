@@ -7,9 +7,7 @@
 #include <DropSlot/detail/topicconnection.h>
 
 #include <QtCore/QThread>
-#include <QtCore/QTimer>
 
-#include <chrono>
 
 namespace DropSlot::detail {
 
@@ -18,14 +16,8 @@ void (*testing::afterDeliveryRead)() = nullptr;
 namespace {
 std::atomic<qsizetype> s_liveConnections{0};
 
-qint64 monotonicMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-// Holds a reference for a lambda that may be destroyed without running (a timer whose
-// context died), so the connection is released either way.
+// Holds a reference for a lambda that may be destroyed without running, so the connection is
+// released either way.
 class ConnectionRef
 {
 public:
@@ -41,16 +33,16 @@ private:
 } // namespace
 
 ConnectionCore::ConnectionCore(const QObject *context, int minimumIntervalMs)
-    : m_context(context), m_minimumIntervalMs(qMax(0, minimumIntervalMs))
+    : m_context(context), m_minimumIntervalNs(qint64(qMax(0, minimumIntervalMs)) * 1'000'000)
 {
     s_liveConnections.fetch_add(1, std::memory_order_relaxed);
-    m_dispatcher = Dispatcher::forThread(context->thread());
 }
 
 ConnectionCore::~ConnectionCore()
 {
     Q_ASSERT(!isConnected());
-    m_dispatcher->deref();
+    if (m_dispatcher)
+        m_dispatcher->deref();
     s_liveConnections.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -59,13 +51,53 @@ qsizetype ConnectionCore::liveCount() noexcept
     return s_liveConnections.load(std::memory_order_relaxed);
 }
 
-void ConnectionCore::start()
+bool ConnectionCore::start()
 {
     // The watch holds a reference so the connection outlives a destruction racing with
     // disconnect(); disconnect() removes the watch, which releases it.
     m_contextWatch = QObject::connect(m_context, &QObject::destroyed,
                                       [self = ConnectionRef(this)] { self->disconnect(); });
     attach();
+    if (join(contextThread()))
+        return true;
+    disconnect();
+    return false;
+}
+
+QThread *ConnectionCore::contextThread()
+{
+    SpinLocker locker(m_sourceLock);
+    return m_connected.load(std::memory_order_relaxed) ? m_context->thread() : nullptr;
+}
+
+bool ConnectionCore::join(QThread *thread)
+{
+    Dispatcher *target = Dispatcher::forThread(thread);
+    if (!target)
+        return false;
+    if (!target->adopt(this)) {
+        target->deref();
+        return false;
+    }
+    Dispatcher *previous;
+    bool parked;
+    {
+        SpinLocker locker(m_dispatcherLock);
+        previous = std::exchange(m_dispatcher, target); // takes over target's reference
+        parked = std::exchange(m_parked, false);
+    }
+    if (previous) {
+        previous->release(this);
+        previous->deref();
+    }
+    // A disconnect() that read the previous dispatcher has released us from that one only.
+    if (!isConnected()) {
+        target->release(this);
+        return false;
+    }
+    if (parked)
+        target->enqueue(this); // a publish flagged us before we had a thread to go to
+    return true;
 }
 
 void ConnectionCore::schedule()
@@ -74,6 +106,10 @@ void ConnectionCore::schedule()
     {
         SpinLocker locker(m_dispatcherLock);
         dispatcher = m_dispatcher;
+        if (!dispatcher) {
+            m_parked = true; // start() has not joined a thread yet: join() queues us
+            return;
+        }
         dispatcher->ref();
     }
     dispatcher->enqueue(this);
@@ -91,6 +127,17 @@ void ConnectionCore::disconnect()
     }
     QObject::disconnect(m_contextWatch);
     detach();
+    Dispatcher *dispatcher;
+    {
+        SpinLocker locker(m_dispatcherLock);
+        dispatcher = m_dispatcher;
+        if (dispatcher)
+            dispatcher->ref();
+    }
+    if (dispatcher) {
+        dispatcher->release(this);
+        dispatcher->deref();
+    }
     // The source may be released only once detached, and only when no delivery is reading it;
     // a delivery still running in the receiving thread releases it when it returns.
     bool releaseNow;
@@ -103,35 +150,52 @@ void ConnectionCore::disconnect()
         releaseSource();
 }
 
-void ConnectionCore::deliverFromDispatcher()
+void ConnectionCore::followContext(Dispatcher *from)
+{
+    QThread *now = contextThread();
+    if (!now)
+        return; // already ended
+    if (now != from->thread() && join(now))
+        return; // moved away before its old thread finished: it lives on there
+    disconnect();
+}
+
+void ConnectionCore::passOn(Dispatcher *from)
 {
     if (!isConnected())
         return;
-    QThread *here = QThread::currentThread();
-    if (Q_UNLIKELY(m_context->thread() != here)) {
+    Dispatcher *dispatcher;
+    {
+        SpinLocker locker(m_dispatcherLock);
+        dispatcher = m_dispatcher;
+        if (dispatcher == from || !dispatcher)
+            return; // never joined another thread: it is ending
+        dispatcher->ref();
+    }
+    dispatcher->enqueue(this);
+    dispatcher->deref();
+}
+
+void ConnectionCore::deliverFromDispatcher(Dispatcher *from)
+{
+    QThread *target = contextThread();
+    if (!target)
+        return;
+    if (Q_UNLIKELY(target != from->thread())) {
         // The context moved to another thread: deliver there instead (still pending).
-        Dispatcher *moved = Dispatcher::forThread(m_context->thread());
-        {
-            SpinLocker locker(m_dispatcherLock);
-            std::swap(m_dispatcher, moved);
-        }
-        moved->deref();
-        schedule();
+        if (join(target))
+            schedule();
+        else
+            disconnect();
         return;
     }
-    if (m_minimumIntervalMs > 0) {
-        const qint64 wait = m_lastDeliveryMs + m_minimumIntervalMs - monotonicMs();
-        if (wait > 0) {
-            // Too soon: stay pending (publishes keep folding into this delivery) and come back
-            // when the interval has passed.
-            if (!m_throttleArmed) {
-                m_throttleArmed = true;
-                QTimer::singleShot(std::chrono::milliseconds(wait), m_context,
-                                   [self = ConnectionRef(this)] {
-                                       self->m_throttleArmed = false;
-                                       self->deliverFromDispatcher();
-                                   });
-            }
+    if (m_minimumIntervalNs > 0) {
+        const qint64 due = m_lastDeliveryNs + m_minimumIntervalNs;
+        if (due > Dispatcher::nowNs()) {
+            // Too soon: stay pending (publishes keep folding into this delivery) and let the
+            // dispatcher come back when the interval has passed. It keeps us until then, so a
+            // thread that finishes meanwhile ends us or hands us to where the context went.
+            from->delay(this, due);
             return;
         }
     }
@@ -141,25 +205,43 @@ void ConnectionCore::deliverFromDispatcher()
             return;
         m_delivering = true;
     }
-    const bool open = deliver();
-    if (m_minimumIntervalMs > 0)
-        m_lastDeliveryMs = monotonicMs();
-    bool release;
+    bool open = true;
     {
-        SpinLocker locker(m_sourceLock);
-        m_delivering = false;
-        release = std::exchange(m_releaseAfterDelivery, false);
+        // Also when the user's function throws: the source is released and disconnect() works.
+        struct DeliveryEnd
+        {
+            ConnectionCore *self;
+            bool *open;
+            ~DeliveryEnd()
+            {
+                if (self->m_minimumIntervalNs > 0)
+                    self->m_lastDeliveryNs = Dispatcher::nowNs();
+                bool release;
+                {
+                    SpinLocker locker(self->m_sourceLock);
+                    self->m_delivering = false;
+                    release = std::exchange(self->m_releaseAfterDelivery, false);
+                }
+                if (release)
+                    self->releaseSource();
+                else if (!*open)
+                    self->disconnect();
+            }
+        } end{this, &open};
+        open = deliver();
     }
-    if (release)
-        releaseSource();
-    else if (!open)
-        disconnect();
 }
 
 void warnCannotConnect(const char *reason, const QString &topicName)
 {
     qWarning("DropSlot::connect: cannot connect to topic \"%s\": %s; the returned Connection is "
              "not connected", qUtf8Printable(NameKey(topicName).forDisplay()), reason);
+}
+
+void warnDeliveryFailed(QStringView topicName)
+{
+    qWarning("DropSlot::connect: copying the value of topic \"%s\" for a delivery threw an "
+             "exception; that delivery was skipped", qUtf8Printable(NameKey(topicName).forDisplay()));
 }
 
 } // namespace DropSlot::detail

@@ -5,8 +5,10 @@ namespace DropSlot {
 
 VariantBus defaultBus()
 {
-    static const VariantBus bus(1024);
-    return bus;
+    // Never destroyed: globals whose destructors publish (loggers, service singletons) run
+    // during static destruction, in an order nobody controls. Its topics stay reachable.
+    static const VariantBus *const bus = new VariantBus(1024);
+    return *bus;
 }
 
 } // namespace DropSlot

@@ -4,8 +4,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QHash>
 #include <QtCore/QThread>
-#include <QtCore/QTimer>
 
+#include <algorithm>
 #include <chrono>
 
 #ifndef __has_feature
@@ -26,18 +26,29 @@ namespace DropSlot::detail {
 
 // Finds and retires the dispatchers: one per thread, retired when the thread finishes (or, for
 // the application thread, when QCoreApplication is destroyed).
+//
+// The registry is never destroyed: threads may finish, and globals' destructors may publish or
+// connect, after static destruction has begun; a registry destroyed by then would be used
+// after it was freed. What it still holds at exit stays reachable through it.
 class DispatcherRegistry
 {
 public:
     static DispatcherRegistry &instance()
     {
-        static DispatcherRegistry registry;
-        return registry;
+        static DispatcherRegistry *const registry = new DispatcherRegistry;
+        return *registry;
     }
 
     Dispatcher *obtain(QThread *thread)
     {
+        if (!thread)
+            return nullptr;
         std::lock_guard<std::mutex> locker(m_mutex);
+        // A finishing thread has emitted (or is emitting) finished: what is connected to it now
+        // would never be retired, so it gets nothing, whether its dispatcher is gone yet or not.
+        // A thread started again is running again and gets a new dispatcher.
+        if (thread->isFinished())
+            return nullptr;
         if (Dispatcher *existing = m_dispatchers.value(thread)) {
             existing->ref();
             return existing;
@@ -54,8 +65,8 @@ public:
                 m_postRoutineAdded = true;
             }
         } else {
-            // finished is emitted from the thread itself: delete its object there, then the
-            // thread's deferred deletions run before it exits.
+            // finished is emitted from the thread itself, after its event loop has returned:
+            // retire there, then the thread's deferred deletions (the object) run before it exits.
             QObject::connect(thread, &QThread::finished, object,
                              [thread] { instance().retire(thread, false); }, Qt::DirectConnection);
         }
@@ -66,7 +77,7 @@ public:
         return dispatcher;
     }
 
-    void retire(QThread *thread, bool deleteNow)
+    void retire(QThread *thread, bool deleteObjectNow)
     {
         Dispatcher *dispatcher;
         {
@@ -75,40 +86,14 @@ public:
         }
         if (!dispatcher)
             return;
-        DispatcherObject *object;
-        {
-            std::lock_guard<std::mutex> locker(dispatcher->m_objectMutex);
-            object = std::exchange(dispatcher->m_object, nullptr);
-        }
-        if (deleteNow)
-            delete object;
-        else
-            object->deleteLater();
-        // The thread delivers nothing more: release what is queued (queued connections hold a
-        // reference to the dispatcher, so keeping them would keep both alive forever), and make
-        // later enqueues take the same path instead of waiting for a throttle timer.
-        dispatcher->m_throttled.store(false, std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
-        dispatcher->discardQueued();
+        dispatcher->retire(deleteObjectNow);
         dispatcher->deref();
     }
 
-    ~DispatcherRegistry()
-    {
-        // Process exit: only dispatchers of threads that are not running can be freed safely.
-        // (Threads may still be finishing, and retiring their own dispatchers, meanwhile.)
-        QHash<QThread *, Dispatcher *> dispatchers;
-        {
-            std::lock_guard<std::mutex> locker(m_mutex);
-            dispatchers = m_dispatchers;
-        }
-        for (auto it = dispatchers.cbegin(); it != dispatchers.cend(); ++it) {
-            if (it.key() == QThread::currentThread() || !it.key()->isRunning())
-                retire(it.key(), true);
-        }
-    }
-
 private:
+    DispatcherRegistry() = default;
+    ~DispatcherRegistry() = delete;
+
     static void retireApplicationThread()
     {
         // Runs while QCoreApplication is destroyed, in its thread; a later application object
@@ -133,17 +118,81 @@ Dispatcher::Dispatcher(QThread *thread) : m_thread(thread) { }
 
 Dispatcher::~Dispatcher()
 {
-    discardQueued();
+    // Every connection holds a reference while it is registered, queued or delayed.
+    Q_ASSERT(m_connections.isEmpty() && m_delayed.empty());
+    Q_ASSERT(m_queue.load(std::memory_order_relaxed) == nullptr);
 }
 
-void Dispatcher::discardQueued()
+qint64 Dispatcher::nowNs() noexcept
 {
-    // The thread has ended: nothing queued for it can be delivered, so those connections end
-    // (they would otherwise stay "connected" and keep their sources alive).
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+bool Dispatcher::adopt(ConnectionCore *connection)
+{
+    std::lock_guard<std::mutex> locker(m_mutex);
+    if (m_retired)
+        return false;
+    connection->ref();
+    m_connections.insert(connection);
+    return true;
+}
+
+void Dispatcher::release(ConnectionCore *connection)
+{
+    bool removed;
+    {
+        std::lock_guard<std::mutex> locker(m_mutex);
+        removed = m_connections.remove(connection);
+    }
+    if (removed)
+        connection->deref();
+}
+
+void Dispatcher::retire(bool deleteObjectNow)
+{
+    DispatcherObject *object;
+    QSet<ConnectionCore *> connections;
+    std::vector<Delayed> delayed;
+    {
+        std::lock_guard<std::mutex> locker(m_mutex);
+        m_retired = true; // no connection joins from now on
+        connections.swap(m_connections);
+        delayed.swap(m_delayed);
+        object = m_object; // kept until the connections have moved: enqueues still post to it
+    }
+    // Each connection either follows its context to the thread it lives in now, or ends. This
+    // happens before anything queued is passed on, so that what is passed on finds it moved.
+    for (ConnectionCore *connection : std::as_const(connections)) {
+        connection->followContext(this);
+        connection->deref();
+    }
+    {
+        std::lock_guard<std::mutex> locker(m_mutex);
+        m_object = nullptr; // enqueues pass their connection on themselves from now on
+    }
+    if (deleteObjectNow)
+        delete object;
+    else
+        object->deleteLater();
+    for (const Delayed &d : delayed) {
+        d.connection->passOn(this);
+        d.connection->deref();
+    }
+    // Pairs with the fence in enqueue(): either the enqueuer sees the throttle lifted (and then
+    // m_object gone), or this exchange sees its push.
+    m_throttled.store(false, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    handOverQueued();
+}
+
+void Dispatcher::handOverQueued()
+{
     ConnectionCore *queued = m_queue.exchange(nullptr, std::memory_order_acq_rel);
     while (queued) {
         ConnectionCore *next = std::exchange(queued->m_nextQueued, nullptr);
-        queued->disconnect();
+        queued->passOn(this);
         queued->deref();
         queued = next;
     }
@@ -158,14 +207,14 @@ void Dispatcher::enqueue(ConnectionCore *connection)
     } while (!m_queue.compare_exchange_weak(head, connection, std::memory_order_acq_rel,
                                             std::memory_order_relaxed));
     if (head)
-        return; // a drain event is already on its way (or the queue is being discarded)
-    // Pairs with the fence in drainNow(): either the throttle timer's drain sees this push, or
-    // we see the throttle lifted and post.
+        return; // a drain event is already on its way (or the queue is being handed over)
+    // Pairs with the fence in drainNow() and retire(): either the throttle timer's drain (or the
+    // retirement) sees this push, or we see the throttle lifted and post.
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (m_throttled.load(std::memory_order_relaxed))
         return; // the throttle timer drains it
     {
-        std::lock_guard<std::mutex> locker(m_objectMutex);
+        std::lock_guard<std::mutex> locker(m_mutex);
         if (m_object) {
             auto *drain = new QEvent(QEvent::Type(DispatcherObject::drainEventType()));
             DROPSLOT_ANNOTATE_HANDOFF(m_object);
@@ -173,7 +222,45 @@ void Dispatcher::enqueue(ConnectionCore *connection)
             return;
         }
     }
-    discardQueued(); // the thread has finished: nothing can be delivered there any more
+    handOverQueued(); // the thread has finished: pass the connections on to where they moved
+}
+
+void Dispatcher::delay(ConnectionCore *connection, qint64 dueNs)
+{
+    connection->ref();
+    std::lock_guard<std::mutex> locker(m_mutex);
+    m_delayed.push_back({dueNs, connection});
+    armDelayTimer();
+}
+
+void Dispatcher::armDelayTimer()
+{
+    // Called with m_mutex held, in the dispatcher's thread (so m_object is alive).
+    if (m_delayed.empty() || !m_object)
+        return;
+    const auto earliest = std::min_element(m_delayed.cbegin(), m_delayed.cend(),
+                                           [](const Delayed &a, const Delayed &b) { return a.dueNs < b.dueNs; });
+    const qint64 waitNs = std::max<qint64>(0, earliest->dueNs - nowNs());
+    m_object->startDelay(int(std::min<qint64>((waitNs + 999'999) / 1'000'000, 24 * 3600 * 1000)));
+}
+
+void Dispatcher::deliverDue()
+{
+    std::vector<ConnectionCore *> due;
+    {
+        std::lock_guard<std::mutex> locker(m_mutex);
+        const qint64 now = nowNs();
+        const auto firstDue = std::stable_partition(m_delayed.begin(), m_delayed.end(),
+                                                    [now](const Delayed &d) { return d.dueNs > now; });
+        for (auto it = firstDue; it != m_delayed.end(); ++it)
+            due.push_back(it->connection);
+        m_delayed.erase(firstDue, m_delayed.end());
+        armDelayTimer();
+    }
+    for (ConnectionCore *connection : due) {
+        connection->deliverFromDispatcher(this);
+        connection->deref();
+    }
 }
 
 namespace {
@@ -182,12 +269,6 @@ namespace {
 // every drain runs at once.
 constexpr qint64 BackToBackNs = 250'000;
 constexpr std::chrono::milliseconds ThrottleFor{1};
-
-qint64 monotonicNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 } // namespace
 
 void Dispatcher::drainNow(bool fromTimer)
@@ -196,7 +277,7 @@ void Dispatcher::drainNow(bool fromTimer)
         m_throttled.store(false, std::memory_order_relaxed);
         std::atomic_thread_fence(std::memory_order_seq_cst);
     }
-    const qint64 now = monotonicNs();
+    const qint64 now = nowNs();
     const bool backToBack = now - m_lastDrainNs < BackToBackNs;
     m_lastDrainNs = now;
     drain();
@@ -221,7 +302,7 @@ void Dispatcher::drain()
     while (inOrder) {
         ConnectionCore *connection = inOrder;
         inOrder = std::exchange(connection->m_nextQueued, nullptr);
-        connection->deliverFromDispatcher();
+        connection->deliverFromDispatcher(this);
         connection->deref();
     }
 }
@@ -244,10 +325,15 @@ bool DispatcherObject::event(QEvent *event)
 
 void DispatcherObject::timerEvent(QTimerEvent *event)
 {
-    if (event->timerId() != m_throttle.timerId())
-        return QObject::timerEvent(event);
-    m_throttle.stop();
-    m_dispatcher->drainNow(true);
+    if (event->timerId() == m_throttle.timerId()) {
+        m_throttle.stop();
+        m_dispatcher->drainNow(true);
+    } else if (event->timerId() == m_delay.timerId()) {
+        m_delay.stop();
+        m_dispatcher->deliverDue();
+    } else {
+        QObject::timerEvent(event);
+    }
 }
 
 } // namespace DropSlot::detail

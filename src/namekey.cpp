@@ -136,9 +136,12 @@ NameKey::NameKey(QAnyStringView name) noexcept
             if (isAscii(view.data(), view.size())) {
                 m_wide = false;
             } else {
-                // Beyond ASCII: decode exactly as QString::fromUtf8 would (invalid sequences
-                // become U+FFFD), so the key equals the name a QString of these bytes gives.
-                QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+                // Beyond ASCII: decode as QAnyStringView compares (invalid sequences become
+                // U+FFFD), so the key equals the name a QString of these characters gives.
+                // A leading U+FEFF is a character of the name, not a byte-order mark to drop:
+                // QAnyStringView compares it as one.
+                QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless
+                                                                 | QStringDecoder::Flag::ConvertInitialBom);
                 const QByteArrayView bytes(view.data(), view.size());
                 m_decoded.resize(decoder.requiredSpace(bytes.size()));
                 auto *out = reinterpret_cast<QChar *>(m_decoded.data());

@@ -175,8 +175,12 @@ void TopicCore::addAsyncWait(AsyncWaitBase *wait)
     Notifier *n = notifier();
     bool orphaned = false;
     bool queued = false;
+    AsyncWaitBase *canceled = nullptr;
     {
         std::lock_guard<std::mutex> locker(n->mutex);
+        // Waits whose futures were canceled leave now rather than at the next publish, so
+        // timeouts repeated on a quiet topic do not pile up.
+        canceled = unlinkAsyncWaits(n, [](AsyncWaitBase *w) { return w->isCanceled(); });
         // Checked under the mutex that ~Sub's cancelAsyncWaits() takes after marking the link:
         // either we see the Sub gone, or its cancel finds this wait queued.
         orphaned = !wait->link()->subAlive();
@@ -195,6 +199,7 @@ void TopicCore::addAsyncWait(AsyncWaitBase *wait)
             }
         }
     }
+    deleteAsyncWaits(canceled);
     if (queued)
         return; // the next publish or close completes it (and may free it at any moment now)
     if (orphaned) {
@@ -226,38 +231,51 @@ void TopicCore::completeAsyncWaits(AsyncWaitBase *list)
     }
 }
 
+template <typename Predicate>
+AsyncWaitBase *TopicCore::unlinkAsyncWaits(Notifier *n, Predicate matches)
+{
+    // Called with n->mutex held. The unlinked waits leave m_watchers at once; the caller
+    // deletes them with no lock held.
+    AsyncWaitBase *unlinked = nullptr;
+    quint32 count = 0;
+    for (AsyncWaitBase **p = &n->asyncWaits; *p;) {
+        AsyncWaitBase *w = *p;
+        if (matches(w)) {
+            *p = w->m_next;
+            w->m_next = unlinked;
+            unlinked = w;
+            ++count;
+        } else {
+            p = &w->m_next;
+        }
+    }
+    n->asyncQueued.store(n->asyncWaits != nullptr, std::memory_order_relaxed);
+    if (count) {
+        SpinLocker spin(m_lock);
+        m_watchers -= count;
+    }
+    return unlinked;
+}
+
+void TopicCore::deleteAsyncWaits(AsyncWaitBase *list)
+{
+    // Destroying an unfinished QPromise cancels its future (and runs its continuations), so
+    // this happens with no lock held.
+    while (list)
+        delete std::exchange(list, list->m_next);
+}
+
 void TopicCore::cancelAsyncWaits(const void *owner)
 {
     Notifier *n = m_notifier.load(std::memory_order_acquire);
     if (!n)
         return;
-    AsyncWaitBase *canceled = nullptr;
-    quint32 count = 0;
+    AsyncWaitBase *canceled;
     {
         std::lock_guard<std::mutex> locker(n->mutex);
-        for (AsyncWaitBase **p = &n->asyncWaits; *p;) {
-            AsyncWaitBase *w = *p;
-            if (w->link() == owner) {
-                *p = w->m_next;
-                w->m_next = canceled;
-                canceled = w;
-                ++count;
-            } else {
-                p = &w->m_next;
-            }
-        }
-        n->asyncQueued.store(n->asyncWaits != nullptr, std::memory_order_relaxed);
+        canceled = unlinkAsyncWaits(n, [owner](AsyncWaitBase *w) { return w->link() == owner; });
     }
-    if (!count)
-        return;
-    {
-        SpinLocker spin(m_lock);
-        m_watchers -= count;
-    }
-    // Destroying an unfinished QPromise cancels its future (and runs its continuations), so
-    // this happens with no lock held.
-    while (canceled)
-        delete std::exchange(canceled, canceled->m_next);
+    deleteAsyncWaits(canceled);
 }
 
 void TopicCore::attachConnection(ConnectionCore *connection)

@@ -22,7 +22,7 @@ public:
         m_list->ref();
     }
 
-    void begin() { start(); }
+    bool begin() { return start(); }
 
     //! Appends an event; true if the connection must now be scheduled.
     bool push(const QString &name, TopicEvent event)
@@ -143,7 +143,10 @@ Connection watchTopics(BusCore *bus, const QObject *context, TopicEventFunction 
         return Connection();
     }
     auto *watcher = new TopicWatchConnection(bus->watchList(), context, std::move(function));
-    watcher->begin();
+    if (Q_UNLIKELY(!watcher->begin())) {
+        qWarning("DropSlot::watchTopics: the context object's thread has finished (or it has no "
+                 "thread); the returned Connection is not connected");
+    }
     return Connection(watcher);
 }
 

@@ -369,12 +369,12 @@ void tst_BadInput::invalidUtf8Name_data()
     QTest::newRow("beyond U+10FFFF") << QByteArray("\xf4\x90\x80\x80");
     QTest::newRow("stray continuation inside") << QByteArray("a\x80z");
     QTest::newRow("long, invalid at the end") << QByteArray(300, 'x') + "\xc3";
-    QTest::newRow("leading byte order mark") << QByteArray("\xef\xbb\xbfname");
 }
 
 void tst_BadInput::invalidUtf8Name()
 {
-    // Documented: a UTF-8 view names the topic that QString::fromUtf8 of its bytes names.
+    // Documented: a UTF-8 view names the topic that QString::fromUtf8 of its bytes names
+    // (but for a leading U+FEFF, which fromUtf8 drops: tst_Bus::leadingByteOrderMarkIsPartOfTheName).
     QFETCH(QByteArray, bytes);
     const QString decoded = QString::fromUtf8(bytes);
     Bus<int> bus;

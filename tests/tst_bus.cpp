@@ -250,6 +250,30 @@ private Q_SLOTS:
         QCOMPARE(bus.topic(withNul).latest(), std::optional<int>(3));
     }
 
+    void leadingByteOrderMarkIsPartOfTheName()
+    {
+        // U+FEFF at the start of a name is a character like any other: every spelling that
+        // QAnyStringView compares equal finds the same topic, and no other.
+        Bus<int> bus;
+        const QString bomX = u"\uFEFFx"_s;
+        const QByteArray bomXUtf8("\xEF\xBB\xBFx");
+        QVERIFY(QAnyStringView(QUtf8StringView(bomXUtf8)) == QAnyStringView(bomX));
+        QVERIFY(QAnyStringView(QUtf8StringView(bomXUtf8)) != QAnyStringView(u"x"));
+        QVERIFY(bus.publish(bomX, 1));
+        QVERIFY(bus.publish(u"x"_s, 2));
+        QCOMPARE(bus.topicCount(), 2);
+        QCOMPARE(bus.topic(QUtf8StringView(bomXUtf8)).latest(), std::optional<int>(1));
+        QCOMPARE(bus.topic(QUtf8StringView(bomXUtf8)), bus.topic(bomX));
+        QVERIFY(bus.findTopic(QUtf8StringView(bomXUtf8)).has_value());
+        QCOMPARE(bus.topic("x").latest(), std::optional<int>(2));
+        // A BOM followed by non-ASCII text takes the decoding path too.
+        const QString bomE = u"\uFEFF\u00e9"_s;
+        QVERIFY(bus.publish(QUtf8StringView("\xEF\xBB\xBF\xC3\xA9"), 3));
+        QCOMPARE(bus.topic(bomE).latest(), std::optional<int>(3));
+        QVERIFY(!bus.findTopic(u"\u00e9"_s).has_value());
+        QCOMPARE(bus.topicCount(), 3);
+    }
+
     void countsAndNames()
     {
         Bus<int> bus;

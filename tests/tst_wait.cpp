@@ -263,6 +263,39 @@ private Q_SLOTS:
         QCOMPARE(detail::AsyncWaitBase::liveCount(), 0);
     }
 
+    void canceledAsyncWaitLeavesTheValueUnseen()
+    {
+        // dropslot's timeout(wait_for_message()) pattern: a wait given up on must not take the
+        // next value away from the Sub's next read or wait.
+        Bus<int> bus;
+        Topic<int> topic = bus.topic("t");
+        Sub<int> sub = topic.subscribe();
+        QFuture<std::optional<int>> abandoned = sub.waitForMessage();
+        abandoned.cancel();
+        QVERIFY(topic.publish(1));
+        QFuture<std::optional<int>> next = sub.waitForMessage();
+        QVERIFY(next.isFinished());
+        QCOMPARE(next.result(), std::optional<int>(1));
+
+        QFuture<std::optional<int>> again = sub.waitForMessage();
+        again.cancel();
+        QVERIFY(topic.publish(2));
+        QCOMPARE(sub.tryGetMessage().value(), 2);
+    }
+
+    void canceledAsyncWaitsDoNotPileUpOnAQuietTopic()
+    {
+        Bus<int> bus;
+        Topic<int> topic = bus.topic("t");
+        Sub<int> sub = topic.subscribe();
+        for (int i = 0; i < 100; ++i)
+            sub.waitForMessage().cancel();
+        QCOMPARE(watchers(topic), 1u); // only the last one, until the next wait or publish
+        QVERIFY(topic.publish(7));
+        QCOMPARE(watchers(topic), 0u);
+        QCOMPARE(sub.tryGetMessage().value(), 7);
+    }
+
     void twoAsyncWaitsOnOneSubNeverShareAValue()
     {
         Bus<int> bus;

@@ -39,7 +39,10 @@ Connection connect(const Topic<T> &topic, const QObject *context, F &&f, Connect
         return Connection();
     }
     auto *connection = new detail::TopicConnection<T, std::decay_t<F>>(state, context, std::forward<F>(f), options);
-    connection->begin();
+    if (Q_UNLIKELY(!connection->begin())) {
+        detail::warnCannotConnect("the context object's thread has finished (or it has no thread)",
+                                  topic.name());
+    }
     return Connection(connection);
 }
 

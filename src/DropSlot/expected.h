@@ -8,9 +8,6 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
-#if __has_include(<expected>)
-#include <expected>
-#endif
 
 namespace DropSlot {
 
@@ -19,7 +16,7 @@ namespace detail {
 [[noreturn]] DROPSLOT_EXPORT void failBadExpectedAccess(BusError error);
 struct UnexpectTag { };
 
-// A small stand-in for std::expected<T, BusError> when the standard library has none (C++20).
+// A small std::expected<T, BusError> of our own, under every language standard (see Expected).
 // It keeps std::expected's member names so code written against either compiles unchanged.
 template <typename T>
 class BasicExpected
@@ -93,24 +90,16 @@ private:
 };
 } // namespace detail
 
-#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202202L
-//! A value, or the BusError that says why there is none. (With C++23's std::expected, value()
-//! on an error throws std::bad_expected_access instead of ending the process.)
-template <typename T>
-using Expected = std::expected<T, BusError>;
-namespace detail {
-template <typename T>
-Expected<T> makeFailure(BusError error) { return Expected<T>(std::unexpect, error); }
-}
-#else
-//! A value, or the BusError that says why there is none.
+//! A value, or the BusError that says why there is none. Its members are named as
+//! std::expected's, so code reads the same; it is the same type under every language standard
+//! (an alias of std::expected under C++23 would give Sub<T>::tryGetMessage() two layouts behind
+//! one mangled name when C++20 and C++23 files are linked together).
 template <typename T>
 using Expected = detail::BasicExpected<T>;
 namespace detail {
 template <typename T>
 Expected<T> makeFailure(BusError error) { return Expected<T>(UnexpectTag{}, error); }
 }
-#endif
 
 namespace detail {
 // Builds an Expected<T> from make(), which returns T (or nothing when T is void).

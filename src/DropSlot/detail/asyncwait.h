@@ -40,6 +40,13 @@ public:
         }
         return false;
     }
+    //! Takes back a version claim() just took (its wait was canceled before it could deliver),
+    //! unless a newer version was taken since.
+    void unclaim(quint64 version) noexcept
+    {
+        quint64 expected = version;
+        m_seen.compare_exchange_strong(expected, version - 1, std::memory_order_acq_rel);
+    }
 
 private:
     std::atomic<int> m_refs{1};
@@ -59,6 +66,8 @@ public:
     //! Finishes the future from the topic's current state; false when there is nothing new for
     //! its Sub (the caller queues it again). Called without any lock held.
     virtual bool tryComplete(TopicCore *topic) = 0;
+    //! True when the future was canceled: the wait can be dropped without completing.
+    virtual bool isCanceled() const = 0;
 
     SubLink *link() const noexcept { return m_link; }
 

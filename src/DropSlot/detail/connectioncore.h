@@ -40,7 +40,8 @@ public:
             && !m_pending.exchange(true, std::memory_order_acq_rel);
     }
     //! Queues this connection on its receiving thread's dispatcher (posting at most one event
-    //! per thread until that thread drains).
+    //! per thread until that thread drains). The caller holds the right to queue it (it set the
+    //! pending flag, or took the connection from a queue).
     void schedule();
     //! Clears the pending flag. Deliveries call it before reading the value they deliver, so a
     //! publish landing during the read schedules another delivery instead of being lost.
@@ -52,8 +53,14 @@ public:
     quint64 deliveredCount() const noexcept { return m_delivered.load(std::memory_order_relaxed); }
     quint64 coalescedCount() const noexcept { return m_coalesced.load(std::memory_order_relaxed); }
 
-    //! Runs in the receiving thread, from its dispatcher.
-    void deliverFromDispatcher();
+    //! Runs in the receiving thread, from its dispatcher (from).
+    void deliverFromDispatcher(Dispatcher *from);
+    //! The thread of dispatcher 'from' has finished: follow the context to the thread it lives
+    //! in now, or end when it still lives there (or its new thread has finished too).
+    void followContext(Dispatcher *from);
+    //! A retired dispatcher hands over a connection it had queued or delayed: queue it where it
+    //! moved to; a connection that ended (or never joined a thread) is dropped.
+    void passOn(Dispatcher *from);
 
     //! Number of live connections in the process (for leak checks in tests).
     static qsizetype liveCount() noexcept;
@@ -65,9 +72,10 @@ protected:
     ConnectionCore(const ConnectionCore &) = delete;
     ConnectionCore &operator=(const ConnectionCore &) = delete;
 
-    //! Starts watching the context's destruction and attaches to the source; call once the
-    //! subclass is fully constructed.
-    void start();
+    //! Starts watching the context's destruction, attaches to the source and joins the
+    //! dispatcher of the context's thread; call once the subclass is fully constructed. False
+    //! (and disconnected) when the context's thread has finished or it has no thread.
+    bool start();
     //! Attaches to / detaches from the source of values (a topic, a bus's watch list).
     virtual void attach() = 0;
     virtual void detach() = 0;
@@ -95,16 +103,23 @@ private:
     std::atomic<bool> m_connected{true};
     std::atomic<quint64> m_delivered{0};
     std::atomic<quint64> m_coalesced{0};
-    const int m_minimumIntervalMs;
-    qint64 m_lastDeliveryMs = std::numeric_limits<qint64>::min() / 2; // receiving thread only
-    bool m_throttleArmed = false; // receiving thread only
+    const qint64 m_minimumIntervalNs;
+    qint64 m_lastDeliveryNs = std::numeric_limits<qint64>::min() / 2; // receiving thread only
+
+    //! Reads the context's thread, or null once disconnected. Taken under m_sourceLock, which
+    //! the context's destroyed handler needs too, so the context cannot be freed meanwhile even
+    //! when another thread is destroying it.
+    QThread *contextThread();
+    //! Joins the dispatcher of thread (or ends when it has finished); true if it joined.
+    bool join(QThread *thread);
 
     SpinLock m_sourceLock;            // orders disconnect() against a running delivery
     bool m_delivering = false;        // guarded by m_sourceLock
     bool m_releaseAfterDelivery = false; // guarded by m_sourceLock
 
     SpinLock m_dispatcherLock; // guards m_dispatcher (it changes when the context changes thread)
-    Dispatcher *m_dispatcher = nullptr;
+    Dispatcher *m_dispatcher = nullptr; // holds a reference; null until joined
+    bool m_parked = false; // flagged pending before it joined; guarded by m_dispatcherLock
     QMetaObject::Connection m_contextWatch;
 
     // Intrusive links: the topic's connection list (guarded by the topic's lock), the chain a

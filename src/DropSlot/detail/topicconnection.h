@@ -16,6 +16,11 @@ namespace testing {
 DROPSLOT_EXPORT extern void (*afterDeliveryRead)();
 }
 
+//! Warns about a connect() that cannot be made.
+DROPSLOT_EXPORT void warnCannotConnect(const char *reason, const QString &topicName);
+//! Warns that reading a topic's value for a delivery threw (T's copy), so it was skipped.
+DROPSLOT_EXPORT void warnDeliveryFailed(QStringView topicName);
+
 //! Calls f(value, version) or f(value), whichever f accepts.
 template <typename T, typename F>
 void invokeWithVersion(F &function, const T &value, quint64 version)
@@ -43,21 +48,24 @@ public:
     }
 
     //! Attaches, then schedules a delivery if there is already something to deliver (the
-    //! current value, or a publish that came before the attach).
-    void begin()
+    //! current value, or a publish that came before the attach). False when the context's
+    //! thread has finished: the connection is then already ended.
+    bool begin()
     {
         // Read before start(): once attached, a delivery in the receiving thread may update the
         // baseline, or end the connection and release the topic, so keep a reference of our own.
         const quint64 baseline = m_lastVersion;
         TopicState<T> *state = m_state;
         state->ref();
-        start();
+        const bool started = start();
         // Something to deliver already: the current value, a publish that came before the
         // attach, or a close (which then ends the connection from the receiving thread).
         const quint64 stamp = state->stamp();
         state->deref();
-        if ((TopicCore::versionOf(stamp) > baseline || TopicCore::isClosedStamp(stamp)) && markPending())
+        if (started && (TopicCore::versionOf(stamp) > baseline || TopicCore::isClosedStamp(stamp))
+            && markPending())
             schedule();
+        return started;
     }
 
 private:
@@ -78,7 +86,14 @@ private:
     bool deliver() override
     {
         clearPending(); // before reading: a publish during the read schedules another delivery
-        auto snapshot = m_state->read();
+        typename TopicState<T>::Snapshot snapshot{std::nullopt, 0};
+        try {
+            snapshot = m_state->read();
+        } catch (...) {
+            // T's copy threw: this delivery is skipped, the connection and the topic carry on.
+            warnDeliveryFailed(m_state->nameView());
+            return true;
+        }
         if (Q_UNLIKELY(testing::afterDeliveryRead))
             testing::afterDeliveryRead();
         const quint64 version = TopicCore::versionOf(snapshot.stamp);
@@ -99,8 +114,5 @@ private:
     F m_function;
     quint64 m_lastVersion; // receiving thread only, after construction
 };
-
-//! Warns about a connect() that cannot be made.
-DROPSLOT_EXPORT void warnCannotConnect(const char *reason, const QString &topicName);
 
 } // namespace DropSlot::detail

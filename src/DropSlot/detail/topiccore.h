@@ -107,6 +107,9 @@ protected:
 private:
     Notifier *notifier();
     void completeAsyncWaits(AsyncWaitBase *list);
+    template <typename Predicate>
+    AsyncWaitBase *unlinkAsyncWaits(Notifier *n, Predicate matches);
+    static void deleteAsyncWaits(AsyncWaitBase *list);
     void flagConnections();
     const char16_t *nameData() const noexcept
     {

@@ -37,23 +37,27 @@ public:
     static constexpr quint64 AnyStamp = ~quint64(0);
     bool publishSwapIf(T &incoming, quint64 expected, bool *raced)
     {
-        m_lock.lock();
-        const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
-        if (Q_UNLIKELY(isClosedStamp(stamp) || (expected != AnyStamp && stamp != expected))) {
-            m_lock.unlock();
-            if (raced)
-                *raced = !isClosedStamp(stamp);
-            return false;
+        bool notify;
+        {
+            // A throwing move or swap of T leaves the lock released, the version unchanged and
+            // the exception on its way to the publisher (the basic guarantee: the held value is
+            // whatever T's operation left).
+            SpinLocker locker(m_lock);
+            const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+            if (Q_UNLIKELY(isClosedStamp(stamp) || (expected != AnyStamp && stamp != expected))) {
+                if (raced)
+                    *raced = !isClosedStamp(stamp);
+                return false;
+            }
+            if (m_value) {
+                using std::swap;
+                swap(*m_value, incoming);
+            } else {
+                m_value.emplace(std::move(incoming));
+            }
+            m_stamp.store(stamp + VersionStep, std::memory_order_release);
+            notify = m_watchers != 0;
         }
-        if (m_value) {
-            using std::swap;
-            swap(*m_value, incoming);
-        } else {
-            m_value.emplace(std::move(incoming));
-        }
-        m_stamp.store(stamp + VersionStep, std::memory_order_release);
-        const bool notify = m_watchers != 0;
-        m_lock.unlock();
         if (Q_UNLIKELY(notify))
             notifyPublished();
         return true;
@@ -65,12 +69,12 @@ public:
         std::optional<T> value;
         quint64 stamp;
     };
+    //! Copies the value under the lock; a copy of T that throws leaves the lock released and
+    //! nothing changed (the strong guarantee), and the exception goes to the reader.
     Snapshot read() const
     {
-        m_lock.lock();
-        Snapshot s{m_value, m_stamp.load(std::memory_order_relaxed)};
-        m_lock.unlock();
-        return s;
+        SpinLocker locker(m_lock);
+        return Snapshot{m_value, m_stamp.load(std::memory_order_relaxed)};
     }
 
     std::optional<T> latest() const { return read().value; }
@@ -111,10 +115,25 @@ public:
 
     bool tryComplete(TopicCore *topic) override
     {
-        auto snapshot = static_cast<TopicState<T> *>(topic)->read();
+        if (m_promise.isCanceled()) {
+            // Canceled by its owner (a timeout, a destroyed continuation): it claims nothing, so
+            // the value stays unseen for the Sub's next read or wait.
+            m_promise.finish();
+            return true;
+        }
+        typename TopicState<T>::Snapshot snapshot{std::nullopt, 0};
+        try {
+            snapshot = static_cast<TopicState<T> *>(topic)->read();
+        } catch (...) {
+            // T's copy threw: the waiter gets the exception, the value stays unseen.
+            m_promise.setException(std::current_exception());
+            m_promise.finish();
+            return true;
+        }
         const quint64 version = TopicCore::versionOf(snapshot.stamp);
         if (version > 0 && link()->claim(version)) {
-            m_promise.addResult(std::move(snapshot.value));
+            if (!m_promise.addResult(std::move(snapshot.value)))
+                link()->unclaim(version); // canceled meanwhile: give the version back
         } else if (TopicCore::isClosedStamp(snapshot.stamp)) {
             m_promise.addResult(std::optional<T>());
         } else {
@@ -123,6 +142,8 @@ public:
         m_promise.finish();
         return true;
     }
+
+    bool isCanceled() const override { return m_promise.isCanceled(); }
 
 private:
     QPromise<std::optional<T>> m_promise;

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// A T whose copy or move throws: the exception reaches the caller and the topic stays usable.
+#include "testsupport.h"
+
+#include <DropSlot/DropSlot>
+
+#include <QtCore/QRegularExpression>
+#include <QtCore/QSemaphore>
+#include <QtTest/QTest>
+
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+using namespace DropSlot;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Copies throw on demand, once; moves throw on the movesUntilThrow-th move from now.
+struct Fragile
+{
+    static inline std::atomic<bool> throwOnCopy{false};
+    static inline std::atomic<int> movesUntilThrow{0};
+
+    int value = 0;
+
+    Fragile() = default;
+    explicit Fragile(int v) : value(v) { }
+    Fragile(const Fragile &other) : value(other.value) { maybeThrow(throwOnCopy); }
+    Fragile(Fragile &&other) : value(other.value) { maybeThrowOnMove(); }
+    Fragile &operator=(const Fragile &other)
+    {
+        maybeThrow(throwOnCopy);
+        value = other.value;
+        return *this;
+    }
+    Fragile &operator=(Fragile &&other)
+    {
+        maybeThrowOnMove();
+        value = other.value;
+        return *this;
+    }
+    friend bool operator==(const Fragile &a, const Fragile &b) { return a.value == b.value; }
+
+private:
+    static void maybeThrow(std::atomic<bool> &flag)
+    {
+        if (flag.exchange(false))
+            throw std::runtime_error("copy failed");
+    }
+    static void maybeThrowOnMove()
+    {
+        int left = movesUntilThrow.load();
+        while (left > 0 && !movesUntilThrow.compare_exchange_weak(left, left - 1)) { }
+        if (left == 1)
+            throw std::runtime_error("move failed");
+    }
+};
+
+// Runs f on another thread and says whether it returned in time: a topic left locked would make
+// it spin forever, and the test must fail, not hang.
+template <typename F>
+bool returnsInTime(F f)
+{
+    auto done = std::make_shared<QSemaphore>();
+    std::thread([f = std::move(f), done]() mutable {
+        f();
+        done->release();
+    }).detach();
+    return done->tryAcquire(1, 10000);
+}
+
+} // namespace
+
+class tst_Exceptions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        Fragile::throwOnCopy = false;
+        Fragile::movesUntilThrow = 0;
+    }
+
+    void throwingCopyInAReadLeavesTheTopicUsable()
+    {
+        Bus<Fragile> bus;
+        Topic<Fragile> topic = bus.topic("t");
+        Sub<Fragile> sub = topic.subscribe();
+        QVERIFY(topic.publish(Fragile(1)));
+
+        Fragile::throwOnCopy = true;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, topic.latest());
+        Fragile::throwOnCopy = true;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, sub.tryGetMessage());
+        Fragile::throwOnCopy = true;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, sub.latestWith([](const Fragile &f) { return f.value; }));
+
+        std::atomic<int> read{0};
+        std::atomic<bool> published{false};
+        QVERIFY(returnsInTime([topic, &read, &published] {
+            read = topic.latest().value_or(Fragile(-1)).value;
+            published = topic.publish(Fragile(2));
+        }));
+        QCOMPARE(read.load(), 1);
+        QVERIFY(published.load());
+        // The failed read took nothing: the Sub still has the value unseen (strong guarantee).
+        QCOMPARE(sub.tryGetMessage().value().value, 2);
+    }
+
+    void throwingMoveInAPublishLeavesTheTopicUsable()
+    {
+        Bus<Fragile> bus;
+        Topic<Fragile> topic = bus.topic("t");
+        QVERIFY(topic.publish(Fragile(1)));
+        const quint64 version = topic.version();
+        Fragile incoming(2);
+        // publish(T &&) moves the argument once outside the lock, then swaps it in under the
+        // lock: the swap's first move throws.
+        Fragile::movesUntilThrow = 2;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, topic.publish(std::move(incoming)));
+        QCOMPARE(Fragile::movesUntilThrow.load(), 0);
+
+        std::atomic<bool> published{false};
+        QVERIFY(returnsInTime([topic, &published] { published = topic.publish(Fragile(3)); }));
+        QVERIFY(published.load());
+        QCOMPARE(topic.latest()->value, 3);
+        QVERIFY(topic.version() > version);
+
+        Fragile::throwOnCopy = true; // the copy publishIfChanged makes of its argument
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, topic.publishIfChanged(Fragile(4)));
+        QVERIFY(topic.publishIfChanged(Fragile(4)));
+        QCOMPARE(topic.latest()->value, 4);
+    }
+
+    void asyncWaitGetsTheException()
+    {
+        Bus<Fragile> bus;
+        Topic<Fragile> topic = bus.topic("t");
+        Sub<Fragile> sub = topic.subscribe();
+        QFuture<std::optional<Fragile>> future = sub.waitForMessage();
+        Fragile::throwOnCopy = true; // the wait's read, made as the publish completes it
+        QVERIFY(topic.publish(Fragile(5)));
+        QVERIFY(future.isFinished());
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, future.result());
+        QCOMPARE(sub.tryGetMessage().value().value, 5); // still unseen for the Sub
+    }
+
+    void deliveryWhoseReadThrowsIsSkippedWithAWarning()
+    {
+        Bus<Fragile> bus;
+        Topic<Fragile> topic = bus.topic("t");
+        QObject context;
+        int last = 0;
+        int calls = 0;
+        Connection c = DropSlot::connect(topic, &context, [&](const Fragile &f) {
+            last = f.value;
+            ++calls;
+        }, {.deliverCurrent = false});
+        QVERIFY(topic.publish(Fragile(1)));
+        Fragile::throwOnCopy = true; // the delivery's read
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"topic \"t\" for a delivery threw"_s));
+        QTRY_VERIFY(!Fragile::throwOnCopy.load());
+        QCOMPARE(calls, 0);
+        QVERIFY(c.isConnected());
+        QVERIFY(topic.publish(Fragile(2)));
+        QTRY_COMPARE(last, 2);
+        QCOMPARE(calls, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Exceptions)
+#include "tst_exceptions.moc"
