@@ -67,8 +67,8 @@ public:
     QBindable<bool> bindableStale() { return &m_stale; }
 
     //! Publishes value to the topic. false, with a QML warning, for an empty name, a closed
-    //! topic, or a value the bus cannot hold (functions, QObjects, cyclic structures, or a
-    //! value a typed bus cannot convert).
+    //! topic, or a value the bus cannot hold (functions, QObjects, cyclic structures, values
+    //! too large or too deeply nested to copy, or a value a typed bus cannot convert).
     Q_INVOKABLE bool publish(const QJSValue &value);
 
     //! Applies the staged delivery (called by the window's frame gate).
