@@ -71,7 +71,8 @@ public:
     //! too large or too deeply nested to copy, or a value a typed bus cannot convert).
     Q_INVOKABLE bool publish(const QJSValue &value);
 
-    //! Applies the staged delivery (called by the window's frame gate).
+    //! Applies the staged delivery (called by the window's frame gate, which has dropped the
+    //! element from its list).
     void applyStaged();
 
     void classBegin() override;
@@ -111,7 +112,7 @@ private:
     bool m_staged = false;
     QVariant m_stagedValue;
     quint64 m_stagedVersion = 0;
-    QPointer<detail::FrameGate> m_gate;
+    QPointer<detail::FrameGate> m_gate; // the gate holding this element, until it applies it
     QBasicTimer m_staleTimer;
 
     Q_OBJECT_BINDABLE_PROPERTY(DropSlotTopic, QVariant, m_value, &DropSlotTopic::valueChanged)
