@@ -16,6 +16,8 @@ DropSlotTopic::DropSlotTopic(QObject *parent) : QObject(parent) { }
 DropSlotTopic::~DropSlotTopic()
 {
     m_connection.disconnect();
+    if (m_gate) // a window that renders no frames would keep the entry for good
+        m_gate->unstage(this);
 }
 
 void DropSlotTopic::classBegin()
@@ -81,6 +83,8 @@ void DropSlotTopic::resubscribe()
     if (!m_complete)
         return; // the remaining properties are not set yet
     m_connection.disconnect();
+    // Left in its gate, if it is in one: that entry serves the next delivery, and applies
+    // nothing until then.
     m_staged = false;
     m_stagedValue = QVariant();
 
@@ -122,23 +126,33 @@ void DropSlotTopic::receive(const QVariant &value, quint64 version)
 {
     if (version <= m_shownVersion)
         return;
-    if (detail::FrameGate *gate = frameGate()) {
-        m_stagedValue = value;
-        m_stagedVersion = version;
-        // Staged with another gate (the element changed windows, or that window is gone): that
-        // gate will never apply it, so stage again here.
-        if (!m_staged || m_gate != gate) {
-            m_staged = true;
-            m_gate = gate;
-            gate->stage(this);
-        }
+    detail::FrameGate *gate = frameGate();
+    if (m_gate && m_gate != gate) {
+        // The element changed windows or left them: the old gate would apply it on frames of a
+        // window it is no longer in, or, if that window renders none, hold it forever.
+        m_gate->unstage(this);
+        m_gate = nullptr;
+    }
+    if (!gate) {
+        m_staged = false;
+        m_stagedValue = QVariant();
+        show(value, version);
         return;
     }
-    show(value, version);
+    m_staged = true;
+    m_stagedValue = value;
+    m_stagedVersion = version;
+    // Once per gate until applied: re-subscribing or a window that renders no frames must not
+    // grow the gate's list with every delivery.
+    if (!m_gate) {
+        m_gate = gate;
+        gate->stage(this);
+    }
 }
 
 void DropSlotTopic::applyStaged()
 {
+    m_gate = nullptr; // the gate has let go of this element; the next delivery stages it again
     if (!m_staged)
         return;
     m_staged = false;

@@ -31,6 +31,12 @@ void FrameGate::stage(DropSlotTopic *topic)
     m_staged.append(topic);
 }
 
+void FrameGate::unstage(DropSlotTopic *topic)
+{
+    // A linear search, but only for an element that changes windows or dies while staged.
+    m_staged.removeOne(topic);
+}
+
 void FrameGate::applyAll()
 {
     const QList<QPointer<DropSlotTopic>> staged = std::exchange(m_staged, {});

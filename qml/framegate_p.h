@@ -25,10 +25,15 @@ public:
     //! The gate of window, created on first use.
     static FrameGate *of(QQuickWindow *window);
 
-    //! Schedules topic's staged value for the next frame (and asks for that frame).
+    //! Schedules topic's staged value for the next frame (and asks for that frame). The element
+    //! calls this once until the gate applies it or it calls unstage().
     void stage(DropSlotTopic *topic);
+    //! Forgets topic: it left the window, or is being destroyed.
+    void unstage(DropSlotTopic *topic);
     //! Frames rendered by the window since the gate was created (for diagnostics and tests).
     quint64 frames() const { return m_frames; }
+    //! Entries waiting for the next frame (for diagnostics and tests).
+    qsizetype stagedCount() const { return m_staged.size(); }
 
 private:
     explicit FrameGate(QQuickWindow *window);

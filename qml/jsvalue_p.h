@@ -14,7 +14,8 @@ namespace DropSlot::detail {
 
 //! Converts a value published from QML into a QVariant a bus can hold: numbers, strings, bools,
 //! dates, null, undefined, and arrays/objects of those (deeply copied). Functions, QObjects (they
-//! could dangle in another thread) and cyclic structures are refused: nullopt with *error set.
+//! could dangle in another thread), cyclic structures, and values too large or too deeply nested
+//! to copy in bounded time (see MaxValues, MaxDepth) are refused: nullopt with *error set.
 std::optional<QVariant> variantFromJs(const QJSValue &value, QString *error);
 
 class QmlTopicHandle;

@@ -5,6 +5,8 @@
 #include <DropSlot/dropslotbus.h>
 #include <DropSlot/dropslottopic.h>
 
+#include "framegate_p.h"
+
 #include <QtQml/QQmlComponent>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
@@ -286,6 +288,84 @@ private Q_SLOTS:
         QTRY_COMPARE(topic->value().toInt(), 2);
     }
 
+    void resubscribingInAHiddenWindowStagesOnce()
+    {
+        // A window that renders no frames never drains its gate: each element may wait there
+        // once, however often it re-subscribes (as bindings on name or bus make it do).
+        QQuickWindow hidden;
+        const QString name = u"tst_qml_topic/restaged"_s;
+        std::unique_ptr<QQuickItem> root = createItemWithTopic(name, hidden.contentItem());
+        QVERIFY(root);
+        auto *topic = root->property("topic").value<DropSlotTopic *>();
+        detail::FrameGate *gate = detail::FrameGate::of(&hidden);
+        DropSlotTopic witness;
+        witness.setName(name);
+        constexpr int Rounds = 50;
+        for (int i = 1; i <= Rounds; ++i) {
+            defaultBus().publish(name, i);
+            QTRY_COMPARE(witness.value().toInt(), i); // delivered: staged in the hidden gate
+            topic->setName(name + u"/elsewhere"_s);
+            topic->setName(name); // shows the current value at once
+            QCOMPARE(topic->value().toInt(), i);
+        }
+        QCOMPARE(gate->stagedCount(), 1);
+        defaultBus().publish(name, Rounds + 1);
+        QTRY_COMPARE(witness.value().toInt(), Rounds + 1);
+        QCOMPARE(gate->stagedCount(), 1);
+        QCOMPARE(topic->value().toInt(), Rounds);
+        hidden.show();
+        QTRY_COMPARE(topic->value().toInt(), Rounds + 1);
+        QCOMPARE(gate->stagedCount(), 0);
+        defaultBus().publish(name, Rounds + 2); // applied once, it is staged again
+        QTRY_COMPARE(topic->value().toInt(), Rounds + 2);
+    }
+
+    void elementLeavingAWindowIsUnstaged()
+    {
+        QQuickWindow first, second; // neither renders: only leaving empties a gate
+        const QString name = u"tst_qml_topic/leaving"_s;
+        std::unique_ptr<QQuickItem> root = createItemWithTopic(name, first.contentItem());
+        QVERIFY(root);
+        auto *topic = root->property("topic").value<DropSlotTopic *>();
+        detail::FrameGate *firstGate = detail::FrameGate::of(&first);
+        detail::FrameGate *secondGate = detail::FrameGate::of(&second);
+        DropSlotTopic witness;
+        witness.setName(name);
+        int published = 0;
+        for (int round = 0; round < 10; ++round) {
+            for (QQuickWindow *window : {&first, &second}) {
+                root->setParentItem(window->contentItem());
+                defaultBus().publish(name, ++published);
+                QTRY_COMPARE(witness.value().toInt(), published);
+                QCOMPARE(firstGate->stagedCount(), window == &first ? 1 : 0);
+                QCOMPARE(secondGate->stagedCount(), window == &second ? 1 : 0);
+            }
+        }
+        QVERIFY(!topic->hasValue());
+        root->setParentItem(nullptr); // outside any window: shown without a gate
+        defaultBus().publish(name, ++published);
+        QTRY_COMPARE(topic->value().toInt(), published);
+        QCOMPARE(firstGate->stagedCount(), 0);
+        QCOMPARE(secondGate->stagedCount(), 0);
+    }
+
+    void destroyedElementIsUnstaged()
+    {
+        QQuickWindow hidden;
+        const QString name = u"tst_qml_topic/destroyed"_s;
+        detail::FrameGate *gate = detail::FrameGate::of(&hidden);
+        DropSlotTopic witness;
+        witness.setName(name);
+        for (int i = 1; i <= 20; ++i) { // a Loader or Repeater in a hidden page does this
+            std::unique_ptr<QQuickItem> root = createItemWithTopic(name, hidden.contentItem());
+            QVERIFY(root);
+            defaultBus().publish(name, i);
+            QTRY_COMPARE(witness.value().toInt(), i);
+            QCOMPARE(gate->stagedCount(), 1);
+        }
+        QCOMPARE(gate->stagedCount(), 0);
+    }
+
     void engineTornDownWhilePublishing()
     {
         const qsizetype connectionsBefore = detail::ConnectionCore::liveCount();
@@ -318,6 +398,29 @@ private Q_SLOTS:
     }
 
 private:
+    // An Item holding a DropSlotTopic on name (its "topic" property), placed in parent.
+    std::unique_ptr<QQuickItem> createItemWithTopic(const QString &name, QQuickItem *parent)
+    {
+        QQmlComponent component(m_engine.get());
+        component.setData(R"(
+            import QtQuick
+            import DropSlot
+            Item {
+                required property string topicName
+                property alias topic: topic
+                DropSlotTopic { id: topic; name: topicName }
+            })", QUrl(u"item.qml"_s));
+        const QVariantMap properties{{u"topicName"_s, name}};
+        std::unique_ptr<QQuickItem> root(
+            qobject_cast<QQuickItem *>(component.createWithInitialProperties(properties)));
+        if (!root) {
+            qWarning().noquote() << component.errorString();
+            return root;
+        }
+        root->setParentItem(parent);
+        return root;
+    }
+
     std::unique_ptr<QQmlEngine> m_engine;
 };
 

@@ -67,11 +67,12 @@ public:
     QBindable<bool> bindableStale() { return &m_stale; }
 
     //! Publishes value to the topic. false, with a QML warning, for an empty name, a closed
-    //! topic, or a value the bus cannot hold (functions, QObjects, cyclic structures, or a
-    //! value a typed bus cannot convert).
+    //! topic, or a value the bus cannot hold (functions, QObjects, cyclic structures, values
+    //! too large or too deeply nested to copy, or a value a typed bus cannot convert).
     Q_INVOKABLE bool publish(const QJSValue &value);
 
-    //! Applies the staged delivery (called by the window's frame gate).
+    //! Applies the staged delivery (called by the window's frame gate, which has dropped the
+    //! element from its list).
     void applyStaged();
 
     void classBegin() override;
@@ -111,7 +112,7 @@ private:
     bool m_staged = false;
     QVariant m_stagedValue;
     quint64 m_stagedVersion = 0;
-    QPointer<detail::FrameGate> m_gate;
+    QPointer<detail::FrameGate> m_gate; // the gate holding this element, until it applies it
     QBasicTimer m_staleTimer;
 
     Q_OBJECT_BINDABLE_PROPERTY(DropSlotTopic, QVariant, m_value, &DropSlotTopic::valueChanged)

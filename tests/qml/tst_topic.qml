@@ -84,6 +84,53 @@ TestCase {
         tryCompare(topic, "value", 2)
     }
 
+    function test_sparseArrayIsRefused() {
+        const name = uniqueName("sparse")
+        const topic = createTemporaryObject(topicComponent, testCase, { name: name })
+        verify(topic.publish(1))
+        const sparse = []
+        sparse[4294967294] = 1 // one element, but a length of 2^32 - 1
+        ignoreWarning(/DropSlotTopic.publish to "tst_topic\/sparse\/\d+": the value is too large/)
+        verify(!topic.publish(sparse))
+        ignoreWarning(/DropSlotBus.publish to "sparse": the value is too large/)
+        verify(!privateBus.publish("sparse", sparse))
+        tryCompare(topic, "version", 1)
+        verify(topic.publish([1, 2, 3]))
+        tryCompare(topic, "value", [1, 2, 3])
+    }
+
+    function test_sharedStructureIsRefusedInBoundedTime() {
+        // Acyclic, but each level refers to the one below twice: a deep copy would hold 2^22
+        // objects and take seconds.
+        const name = uniqueName("shared")
+        const topic = createTemporaryObject(topicComponent, testCase, { name: name })
+        verify(topic.publish(1))
+        let shared = {}
+        for (let i = 0; i < 22; ++i)
+            shared = { a: shared, b: shared }
+        ignoreWarning(/DropSlotTopic.publish to "tst_topic\/shared\/\d+": the value is too large/)
+        verify(!topic.publish(shared))
+        // Sharing itself is fine while the copy stays small.
+        let small = { leaf: true }
+        for (let i = 0; i < 4; ++i)
+            small = { a: small, b: small }
+        verify(topic.publish(small))
+        tryCompare(topic, "version", 2)
+        compare(topic.value.a.b.a.b.leaf, true)
+    }
+
+    function test_deepNestingIsRefused() {
+        const name = uniqueName("deep")
+        const topic = createTemporaryObject(topicComponent, testCase, { name: name })
+        let deep = []
+        for (let i = 0; i < 100; ++i)
+            deep = [deep]
+        ignoreWarning(/DropSlotTopic.publish to "tst_topic\/deep\/\d+": the value is nested too deeply/)
+        verify(!topic.publish(deep))
+        verify(topic.publish("fine"))
+        tryCompare(topic, "value", "fine")
+    }
+
     function test_emptyName() {
         const topic = createTemporaryObject(topicComponent, testCase, {}) // no warning: transient
         compare(topic.name, "")
