@@ -12,6 +12,7 @@
 #include <QtTest/QTest>
 
 #include <atomic>
+#include <thread>
 
 using namespace DropSlot;
 using namespace Qt::StringLiterals;
@@ -168,6 +169,38 @@ private Q_SLOTS:
         else
             runIn(context, [&] { delete context; });
         QVERIFY(!c.isConnected());
+    }
+
+    void contextMovedAndDeletedInItsNewThreadWhileDeliveriesRun()
+    {
+        // The old thread may still be draining a delivery for the context when the new thread
+        // deletes it: the old thread reads the context's thread only under the lock that the
+        // context's destroyed handler takes, so it never reads a freed object.
+        Bus<int> bus;
+        Topic<int> topic = bus.topic("t");
+        Worker a;
+        Worker b;
+        std::atomic<bool> stop{false};
+        std::thread publisher([&] {
+            for (int i = 1; !stop.load(std::memory_order_relaxed); ++i)
+                topic.publish(i);
+        });
+        std::atomic<int> delivered{0};
+        for (int round = 0; round < 200; ++round) {
+            auto *context = new QObject;
+            context->moveToThread(a.thread());
+            Connection c = DropSlot::connect(topic, context, [&](const int &) { ++delivered; });
+            QThread *to = b.thread();
+            QMetaObject::invokeMethod(context, [context, to] {
+                context->moveToThread(to);
+                context->deleteLater(); // runs in the new thread
+            });
+            QTRY_VERIFY(!c.isConnected());
+        }
+        stop = true;
+        publisher.join();
+        QVERIFY(delivered.load() > 0);
+        QCOMPARE(TestSupport::watchers(topic), 0u);
     }
 
     void connectingToAFinishedThreadIsRefusedUntilItRunsAgain()

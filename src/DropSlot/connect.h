@@ -16,8 +16,10 @@ namespace DropSlot {
 //! its event loop, with the topic's newest value. Publishes only flag the connection: while a
 //! delivery is pending they fold into it, so a burst of any size costs the receiving thread one
 //! delivery, and its event queue one event per loop turn for all of the thread's connections.
-//! Delivered versions strictly increase; the last value published is always delivered. Ends on
-//! Connection::disconnect(), context's destruction or the topic's closing.
+//! Delivered versions strictly increase; the last value published is always delivered. Follows
+//! the context to another thread; ends on Connection::disconnect(), the context's destruction,
+//! the topic's closing or the context's thread finishing. A context whose thread has finished
+//! gets a Connection that is not connected, and a warning.
 template <typename T, typename F>
     requires(!std::is_member_function_pointer_v<std::decay_t<F>>)
 Connection connect(const Topic<T> &topic, const QObject *context, F &&f, ConnectOptions options = {})

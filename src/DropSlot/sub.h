@@ -49,7 +49,8 @@ public:
     //! Resolves with the newest value once one this Sub has not seen exists (at once if one
     //! does), or with nullopt when the topic closes. Continuations without a context run in the
     //! publishing thread. If the Sub is destroyed first, the future is canceled (or resolves,
-    //! if a publish is completing it at that moment); it never stays unfinished.
+    //! if a publish is completing it at that moment); it never stays unfinished. Cancel a future
+    //! you give up on: a canceled wait claims nothing, the value stays for the next read.
     QFuture<std::optional<T>> waitForMessage();
 
     //! The topic's current value (seen or not), if it ever had one. Does not mark it seen.
