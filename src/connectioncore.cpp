@@ -8,7 +8,6 @@
 
 #include <QtCore/QThread>
 
-
 namespace DropSlot::detail {
 
 void (*testing::afterDeliveryRead)() = nullptr;

@@ -28,6 +28,14 @@ void runIn(QObject *context, F f)
     QMetaObject::invokeMethod(context, std::move(f), Qt::BlockingQueuedConnection);
 }
 
+// A new object living in thread, for the test to delete once it is done with it.
+QObject *objectIn(QThread *thread)
+{
+    auto *object = new QObject;
+    object->moveToThread(thread);
+    return object;
+}
+
 // A started worker thread, quit and joined on destruction.
 class Worker
 {
@@ -60,8 +68,7 @@ private Q_SLOTS:
         Bus<int> bus;
         Topic<int> topic = bus.topic("t");
         Worker worker;
-        auto *context = new QObject;
-        context->moveToThread(worker.thread());
+        QObject *context = objectIn(worker.thread());
         QSemaphore delivered;
         std::atomic<int> calls{0};
         Connection c = DropSlot::connect(topic, context, [&](const int &) {
@@ -88,8 +95,7 @@ private Q_SLOTS:
         Bus<int> bus;
         Topic<int> topic = bus.topic("t");
         Worker worker;
-        auto *context = new QObject;
-        context->moveToThread(worker.thread());
+        QObject *context = objectIn(worker.thread());
         QSemaphore delivered;
         std::atomic<int> last{0};
         std::atomic<QThread *> lastIn{nullptr};
@@ -117,8 +123,7 @@ private Q_SLOTS:
         Bus<int> bus;
         Topic<int> topic = bus.topic("t");
         Worker worker;
-        auto *context = new QObject;
-        context->moveToThread(worker.thread());
+        QObject *context = objectIn(worker.thread());
         std::atomic<int> value{0};
         std::atomic<QThread *> deliveredIn{nullptr};
         Connection c = DropSlot::connect(topic, context, [&](const int &v) {
@@ -187,8 +192,7 @@ private Q_SLOTS:
         });
         std::atomic<int> delivered{0};
         for (int round = 0; round < 200; ++round) {
-            auto *context = new QObject;
-            context->moveToThread(a.thread());
+            QObject *context = objectIn(a.thread());
             Connection c = DropSlot::connect(topic, context, [&](const int &) { ++delivered; });
             QThread *to = b.thread();
             QMetaObject::invokeMethod(context, [context, to] {
@@ -278,8 +282,7 @@ private Q_SLOTS:
         Bus<int> bus;
         Topic<int> topic = bus.topic("t");
         Worker worker;
-        auto *context = new QObject;
-        context->moveToThread(worker.thread());
+        QObject *context = objectIn(worker.thread());
         Connection c = DropSlot::connect(topic, context, [](const int &) { });
         QVERIFY(c.isConnected());
         worker.finish();
@@ -292,8 +295,7 @@ private Q_SLOTS:
     {
         Bus<int> bus;
         Worker worker;
-        auto *context = new QObject;
-        context->moveToThread(worker.thread());
+        QObject *context = objectIn(worker.thread());
         Connection c = DropSlot::watchTopics(bus, context, [](const QString &, TopicEvent) { });
         QVERIFY(c.isConnected());
         worker.finish();

@@ -1,17 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Built with -std=c++20 and without inlining, so its call of Sub::tryGetMessage() is one
-// the linker may merge with the other standard's.
-#include "abiprobe.h"
-
-#include <typeinfo>
-
-namespace AbiProbe {
-
-Report readCxx20(DropSlot::Sub<QString> &sub)
-{
-    DropSlot::Expected<QString> message = sub.tryGetMessage();
-    return Report{sizeof(message), typeid(message).name(), long(__cplusplus), message.has_value(),
-                  message.has_value() ? *message : QString()};
-}
-
-} // namespace AbiProbe
+// Built with -std=c++20 and without inlining, so its call of Sub::tryGetMessage() is one the
+// linker may merge with the other standard's.
+#define DROPSLOT_ABI_PROBE readCxx20
+#include "abiprobe.inc"
