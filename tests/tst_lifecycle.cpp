@@ -194,12 +194,17 @@ private Q_SLOTS:
         for (int round = 0; round < 200; ++round) {
             QObject *context = objectIn(a.thread());
             Connection c = DropSlot::connect(topic, context, [&](const int &) { ++delivered; });
+            QSemaphore destroyed;
+            // Connected after the connection's own watch, so it runs after that has ended it.
+            QObject::connect(context, &QObject::destroyed, context, [&] { destroyed.release(); },
+                             Qt::DirectConnection);
             QThread *to = b.thread();
             QMetaObject::invokeMethod(context, [context, to] {
                 context->moveToThread(to);
                 context->deleteLater(); // runs in the new thread
             });
-            QTRY_VERIFY(!c.isConnected());
+            QVERIFY(destroyed.tryAcquire(1, 10000));
+            QVERIFY(!c.isConnected());
         }
         stop = true;
         publisher.join();
