@@ -21,11 +21,20 @@ QDebug operator<<(QDebug debug, BusError error)
 
 #include <DropSlot/expected.h>
 
-namespace DropSlot::detail {
+namespace DropSlot {
 
-void failBadExpectedAccess(BusError error)
+const char *BadExpectedAccess::what() const noexcept
 {
-    qFatal("DropSlot::Expected::value() called on an error (%s)", qUtf8Printable(error.toString()));
+    return m_error.isEmpty() ? "DropSlot::Expected::value() on an error: no new message"
+                             : "DropSlot::Expected::value() on an error: topic disconnected";
 }
 
-} // namespace DropSlot::detail
+namespace detail {
+
+void throwBadExpectedAccess(BusError error)
+{
+    throw BadExpectedAccess(error);
+}
+
+} // namespace detail
+} // namespace DropSlot

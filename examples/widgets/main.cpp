@@ -3,7 +3,8 @@
 // labels and bars follow through DropSlot::connect, and the window stays responsive.
 //
 //   widgets-monitor [--workers N] [--offscreen] [--seconds N] [--screenshot file.png]
-// With --seconds (or offscreen) it runs N seconds, prints the figures and saves a screenshot.
+// Without a display it runs offscreen. With --seconds (or offscreen) it runs N seconds, prints
+// the figures and saves a screenshot.
 #include "monitorwindow.h"
 
 #include <QtCore/QCommandLineParser>
@@ -20,10 +21,14 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--offscreen") == 0)
-            qputenv("QT_QPA_PLATFORM", "offscreen");
-    }
+    bool offscreen = false;
+    for (int i = 1; i < argc; ++i)
+        offscreen |= std::strcmp(argv[i], "--offscreen") == 0;
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM") && !qEnvironmentVariableIsSet("DISPLAY")
+        && !qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        offscreen = true; // a headless machine: the default platform plugin would abort
+    if (offscreen)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QCommandLineParser cli;
     cli.addHelpOption();

@@ -5,15 +5,30 @@
 
 #include <QtCore/QtGlobal>
 
+#include <exception>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
 namespace DropSlot {
 
+//! Thrown by Expected::value() on an error, as std::bad_expected_access is by std::expected.
+//! Test the Expected first (`if (auto m = sub.tryGetMessage())`) or use value_or().
+class DROPSLOT_EXPORT BadExpectedAccess : public std::exception
+{
+public:
+    explicit BadExpectedAccess(BusError error) noexcept : m_error(error) { }
+    //! The error the Expected held.
+    BusError error() const noexcept { return m_error; }
+    //! "DropSlot::Expected::value() on an error: no new message" (or "topic disconnected").
+    const char *what() const noexcept override;
+
+private:
+    BusError m_error;
+};
+
 namespace detail {
-//! Ends the process with a message naming the error: Expected::value() on an error is a bug.
-[[noreturn]] DROPSLOT_EXPORT void failBadExpectedAccess(BusError error);
+[[noreturn]] DROPSLOT_EXPORT void throwBadExpectedAccess(BusError error);
 struct UnexpectTag { };
 
 // A small std::expected<T, BusError> of our own, under every language standard (see Expected).
@@ -37,6 +52,8 @@ public:
     T &&value() && { check(); return std::move(*std::get_if<0>(&m_data)); }
     template <typename U>
     T value_or(U &&fallback) const & { return has_value() ? **this : T(std::forward<U>(fallback)); }
+    template <typename U>
+    T value_or(U &&fallback) && { return has_value() ? std::move(**this) : T(std::forward<U>(fallback)); }
 
     // Unchecked, as for std::optional: only on a value.
     T &operator*() & noexcept { return *std::get_if<0>(&m_data); }
@@ -54,10 +71,8 @@ public:
 private:
     void check() const
     {
-        if (Q_UNLIKELY(!has_value())) {
-            Q_ASSERT_X(false, "DropSlot::Expected::value", "called on an error");
-            failBadExpectedAccess(*std::get_if<1>(&m_data));
-        }
+        if (Q_UNLIKELY(!has_value()))
+            throwBadExpectedAccess(*std::get_if<1>(&m_data));
     }
 
     std::variant<T, BusError> m_data;
@@ -77,10 +92,8 @@ public:
     explicit operator bool() const noexcept { return m_hasValue; }
     void value() const
     {
-        if (Q_UNLIKELY(!m_hasValue)) {
-            Q_ASSERT_X(false, "DropSlot::Expected::value", "called on an error");
-            failBadExpectedAccess(m_error);
-        }
+        if (Q_UNLIKELY(!m_hasValue))
+            throwBadExpectedAccess(m_error);
     }
     BusError error() const noexcept { return m_error; }
 
