@@ -18,6 +18,8 @@ cd "$(dirname "$0")"
 packages=(cmake ninja-build g++ qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools
           qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
           qml6-module-qtquick qml6-module-qtquick-window qml6-module-qttest qml-qt6)
+# The test suite also builds the API reference (HTML and .qch) and fails on any warning in it.
+doc_packages=(doxygen qt6-documentation-tools)
 
 ensure_packages() {
     local missing=()
@@ -56,7 +58,7 @@ demo)
     exec build/dev/examples/dashboard/dashboard "$@"
     ;;
 test)
-    ensure_packages
+    ensure_packages "${doc_packages[@]}"
     build ci
     ctest --preset ci "$@"
     ;;

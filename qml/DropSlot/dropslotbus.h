@@ -17,10 +17,12 @@ namespace DropSlot {
 //! in C++ from any Bus<T> whose T converts to QVariant (numbers, QString, QByteArray, Q_GADGET
 //! types, QVariantMap) it exposes that bus: values convert to QVariant once per delivery, in
 //! the GUI thread, never on the publish path. Elements whose bus is null use defaultBus().
+//! The QML type is described on the \ref qml page.
 class DROPSLOTQML_EXPORT DropSlotBus : public QObject
 {
     Q_OBJECT
     QML_ELEMENT
+    //! The name of the bus's value type (constant).
     Q_PROPERTY(QString valueType READ valueType CONSTANT FINAL)
 
 public:
@@ -32,6 +34,7 @@ public:
         : QObject(parent), m_adapter(std::make_shared<detail::TypedQmlBusAdapter<T>>(bus))
     {
     }
+    //! Releases this object's handle to the bus; the bus lives on while others hold it.
     ~DropSlotBus() override;
 
     //! The name of the bus's value type, e.g. "QVariant" or "double".
@@ -41,6 +44,7 @@ public:
     Q_INVOKABLE bool publish(const QString &name, const QJSValue &value);
     //! The current value of the topic called name (undefined if none); never creates it.
     Q_INVOKABLE QVariant latest(const QString &name) const;
+    //! The names of the bus's topics, in no particular order.
     Q_INVOKABLE QStringList topicNames() const;
     //! Removes and closes the topic called name (elements on it keep their last value, their
     //! publish() returns false); false if there was no such topic.

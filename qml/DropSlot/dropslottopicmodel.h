@@ -20,6 +20,7 @@ namespace DropSlot {
 //! removed (through watchTopics, never by polling); each batch of deliveries emits one
 //! dataChanged covering the rows it changed. The model holds the topics it shows, so
 //! cleanupUnusedTopics() leaves them alone; removeTopic() removes their rows.
+//! The QML type is described on the \ref qml page.
 class DROPSLOTQML_EXPORT DropSlotTopicModel : public QAbstractListModel, public QQmlParserStatus
 {
     Q_OBJECT
@@ -32,43 +33,64 @@ class DROPSLOTQML_EXPORT DropSlotTopicModel : public QAbstractListModel, public 
     Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged FINAL)
     //! A row's stale role turns true when it got no new value for this many ms; 0: never.
     Q_PROPERTY(int staleAfter READ staleAfter WRITE setStaleAfter NOTIFY staleAfterChanged FINAL)
+    //! The number of rows (read-only).
     Q_PROPERTY(int count READ count NOTIFY countChanged FINAL)
 
 public:
+    //! The roles, named name (QString), value (QVariant), version (double) and stale (bool).
     enum Role { NameRole = Qt::UserRole + 1, ValueRole, VersionRole, StaleRole };
     Q_ENUM(Role)
 
+    //! An empty model; it fills once bus or filter is set, or QML completes the declaration.
     explicit DropSlotTopicModel(QObject *parent = nullptr);
+    //! Ends its connections and releases the topics it holds.
     ~DropSlotTopicModel() override;
 
+    //! The bus property.
     DropSlotBus *bus() const { return m_bus.get(); }
+    //! Sets the bus property.
     void setBus(DropSlotBus *bus);
+    //! The filter property.
     QString filter() const { return m_filter; }
+    //! Sets the filter property.
     void setFilter(const QString &filter);
+    //! The staleAfter property.
     int staleAfter() const { return m_staleAfter; }
+    //! Sets the staleAfter property.
     void setStaleAfter(int ms);
+    //! The count property.
     int count() const { return int(m_rows.size()); }
 
     //! The row for the topic called name, or -1.
     Q_INVOKABLE int indexOf(const QString &name) const;
 
+    //! The number of rows (0 for a valid parent: the model is a list).
     int rowCount(const QModelIndex &parent = {}) const override;
+    //! The role's data for the row; Qt::DisplayRole is the name.
     QVariant data(const QModelIndex &index, int role) const override;
+    //! The role names name, value, version and stale.
     QHash<int, QByteArray> roleNames() const override;
 
+    //! Holds back filling the model until every property of the QML declaration is set.
     void classBegin() override;
+    //! Fills the model, with every property of the QML declaration set.
     void componentComplete() override;
 
     //! The regular expression a filter glob stands for.
     static QRegularExpression globToRegularExpression(const QString &glob);
 
 Q_SIGNALS:
+    //! The bus property changed (also when its DropSlotBus is destroyed).
     void busChanged();
+    //! The filter property changed.
     void filterChanged();
+    //! The staleAfter property changed.
     void staleAfterChanged();
+    //! The count property changed.
     void countChanged();
 
 protected:
+    //! Marks the rows that went staleAfter ms without a new value stale.
     void timerEvent(QTimerEvent *event) override;
 
 private:

@@ -24,19 +24,24 @@ public:
     //! The capacity a default bus is sized for.
     static constexpr qsizetype DefaultCapacity = 64;
 
+    //! A new bus with no topics, sized for DefaultCapacity of them.
     Bus() : Bus(DefaultCapacity) { }
     //! capacity: the number of topics expected (sizes the table and its shards up front).
     explicit Bus(qsizetype capacity)
         : d(detail::BusCore::create(capacity, &detail::TopicState<T>::create)) { }
+    //! Same as Bus(capacity).
     static Bus withCapacity(qsizetype capacity) { return Bus(capacity); }
 
+    //! Another handle to other's bus.
     Bus(const Bus &other) noexcept : d(other.d) { d->ref(); }
+    //! Makes this a handle to other's bus, releasing the one it had.
     Bus &operator=(const Bus &other) noexcept
     {
         Bus copy(other);
         std::swap(d, copy.d);
         return *this;
     }
+    //! Releases this handle; releasing the last one closes every topic.
     ~Bus() { d->deref(); }
 
     //! The topic called name, created if missing. An empty name gets a qWarning and an
@@ -61,7 +66,9 @@ public:
     //! Subscribes to the topic called name, creating it if needed.
     Sub<T> subscribe(QAnyStringView name) const { return topic(name).subscribe(); }
 
+    //! The number of topics on the bus.
     qsizetype topicCount() const noexcept { return d->topicCount(); }
+    //! The names of the bus's topics, in no particular order.
     QStringList topicNames() const { return d->topicNames(); }
     //! Removes and closes the topic; returns its subscriber count, or nullopt if it did not
     //! exist. Later topic(name) calls create a new, open topic.
@@ -70,6 +77,7 @@ public:
     //! returns how many. A publisher holding a Topic never loses it to cleanup.
     qsizetype cleanupUnusedTopics() const { return d->cleanupUnused(); }
 
+    //! True when a and b are handles to the same bus.
     friend bool operator==(const Bus &a, const Bus &b) noexcept { return a.d == b.d; }
 
 private:

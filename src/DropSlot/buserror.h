@@ -15,6 +15,7 @@ namespace DropSlot {
 class DROPSLOT_EXPORT BusError
 {
 public:
+    //! The reason: Empty (nothing new yet) or Disconnected (the topic is closed).
     enum Kind : quint8 { Empty, Disconnected };
 
     //! "No new message since the last one this subscriber saw."
@@ -22,12 +23,16 @@ public:
     //! "The topic was removed or its bus destroyed; no message will ever arrive."
     static constexpr BusError disconnected() noexcept { return BusError(Disconnected); }
 
+    //! Which of the two reasons this is.
     constexpr Kind kind() const noexcept { return m_kind; }
+    //! True for Empty: a later publish may bring a value.
     constexpr bool isEmpty() const noexcept { return m_kind == Empty; }
+    //! True for Disconnected: no value will ever arrive.
     constexpr bool isDisconnected() const noexcept { return m_kind == Disconnected; }
     //! "no new message" or "topic disconnected".
     QString toString() const;
 
+    //! True when a and b are the same kind of error.
     friend constexpr bool operator==(BusError a, BusError b) noexcept { return a.m_kind == b.m_kind; }
 
 private:

@@ -31,16 +31,23 @@ public:
     Connection() noexcept = default;
     //! Takes over one reference to core (the library's connect functions use this).
     explicit Connection(detail::ConnectionCore *core) noexcept : d(core) { }
+    //! Another handle to other's connection.
     Connection(const Connection &other) noexcept;
+    //! Takes over other's connection; other becomes a handle to none.
     Connection(Connection &&other) noexcept : d(other.d) { other.d = nullptr; }
+    //! Makes this a handle to other's connection (the old one carries on).
     Connection &operator=(const Connection &other) noexcept;
+    //! Takes over other's connection (the old one carries on).
     Connection &operator=(Connection &&other) noexcept;
+    //! Releases this handle; the connection itself carries on.
     ~Connection();
 
     //! Ends the connection; no delivery starts afterwards. Safe from any thread and repeatable;
     //! called from another thread, a delivery already running in the receiving thread may
     //! finish after it returns (as with Qt's queued connections).
     void disconnect();
+    //! True until the connection ends: disconnect(), the context's destruction, the topic's
+    //! closing or the context's thread finishing.
     bool isConnected() const noexcept;
     //! Deliveries made so far.
     quint64 deliveredCount() const noexcept;

@@ -107,6 +107,10 @@ private:
 //! std::expected's, so code reads the same; it is the same type under every language standard
 //! (an alias of std::expected under C++23 would give Sub<T>::tryGetMessage() two layouts behind
 //! one mangled name when C++20 and C++23 files are linked together).
+//!
+//! Members: `has_value()` and `explicit operator bool`; `value()`, which ends the process with a
+//! message when called on an error; `value_or(fallback)`; unchecked `*` and `->`; and `error()`,
+//! only on an error. `Expected<void>` has `has_value()`, `value()` and `error()`.
 template <typename T>
 using Expected = detail::BasicExpected<T>;
 namespace detail {

@@ -27,14 +27,19 @@ class Sub
 public:
     //! An invalid subscriber; every read reports Disconnected.
     Sub() noexcept = default;
+    //! Takes over other's subscription and seen version; other becomes invalid.
     Sub(Sub &&other) noexcept { swap(other); }
+    //! Takes over other's subscription, ending the one this Sub had.
     Sub &operator=(Sub &&other) noexcept
     {
         Sub(std::move(other)).swap(*this);
         return *this;
     }
+    //! Not copyable: a Sub owns its seen version.
     Sub(const Sub &) = delete; // a Sub owns its seen version; two copies would both claim it
+    //! Not copyable: a Sub owns its seen version.
     Sub &operator=(const Sub &) = delete;
+    //! Ends the subscription; see waitForMessage() for its pending futures.
     ~Sub() { release(); }
 
     //! The next unseen value; Empty when there is none yet, Disconnected once the topic is
@@ -61,6 +66,7 @@ public:
     //! True once the topic has a value.
     bool hasLatest() const noexcept { return m_state && m_state->version() > 0; }
 
+    //! The topic's name; empty for an invalid Sub.
     QString topicName() const { return m_state ? m_state->name() : QString(); }
     //! The version of the last value this Sub received (or that existed when it subscribed).
     quint64 lastSeenVersion() const noexcept { return seen(); }
@@ -69,6 +75,7 @@ public:
     //! True when the topic is closed (unseen values may still be readable).
     bool isClosed() const noexcept { return !m_state || m_state->isClosed(); }
 
+    //! Exchanges the subscriptions of two Subs.
     void swap(Sub &other) noexcept
     {
         std::swap(m_state, other.m_state);

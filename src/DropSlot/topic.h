@@ -29,10 +29,15 @@ class Topic
 public:
     //! An invalid handle: closed and nameless; publish() returns false.
     Topic() noexcept = default;
+    //! Another handle to other's topic.
     Topic(const Topic &other) noexcept : d(other.d) { if (d) d->ref(); }
+    //! Takes over other's topic; other becomes invalid.
     Topic(Topic &&other) noexcept : d(std::exchange(other.d, nullptr)) { }
+    //! Makes this a handle to other's topic.
     Topic &operator=(const Topic &other) noexcept { Topic(other).swap(*this); return *this; }
+    //! Takes over other's topic; other becomes invalid.
     Topic &operator=(Topic &&other) noexcept { Topic(std::move(other)).swap(*this); return *this; }
+    //! Releases this handle; the topic stays on the bus.
     ~Topic() { if (d) d->deref(); }
 
     //! Replaces the value and bumps the version; false if the topic is closed. The lock is held
@@ -44,6 +49,7 @@ public:
         T incoming(value);
         return d->publishSwap(incoming);
     }
+    //! As publish(const T &), moving value in instead of copying it.
     bool publish(T &&value) const
     {
         if (Q_UNLIKELY(!d))
@@ -70,17 +76,23 @@ public:
         return Sub<T>(d, d->version());
     }
 
+    //! The topic's name; empty for an invalid handle.
     QString name() const { return d ? d->name() : QString(); }
     //! 0 before the first publish, then +1 per publish.
     quint64 version() const noexcept { return d ? d->version() : 0; }
     //! The current value, if the topic ever had one.
     std::optional<T> latest() const { return d ? d->latest() : std::nullopt; }
+    //! The number of Subs of this topic.
     qsizetype subscriberCount() const noexcept { return d ? d->subscriberCount() : 0; }
+    //! True when subscriberCount() is not 0.
     bool hasSubscribers() const noexcept { return subscriberCount() > 0; }
+    //! True once removeTopic() or the bus's destruction closed the topic, and for an
+    //! invalid handle.
     bool isClosed() const noexcept { return !d || d->isClosed(); }
     //! False for a default-constructed handle or one returned for an empty name.
     bool isValid() const noexcept { return d != nullptr; }
 
+    //! Exchanges the topics of two handles.
     void swap(Topic &other) noexcept { std::swap(d, other.d); }
     //! Same topic object (a removed and re-created name gives a different one).
     friend bool operator==(const Topic &a, const Topic &b) noexcept { return a.d == b.d; }
