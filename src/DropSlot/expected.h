@@ -17,6 +17,7 @@ namespace DropSlot {
 class DROPSLOT_EXPORT BadExpectedAccess : public std::exception
 {
 public:
+    //! Carries the error the Expected held.
     explicit BadExpectedAccess(BusError error) noexcept : m_error(error) { }
     //! The error the Expected held.
     BusError error() const noexcept { return m_error; }
