@@ -5,7 +5,7 @@
 #include <DropSlot/detail/topiccore.h>
 #include <DropSlot/detail/topicwatchlist.h>
 
-#include <QtCore/QLoggingCategory>
+#include "logging_p.h"
 
 #include <algorithm>
 #include <bit>
@@ -16,8 +16,6 @@
 #include <vector>
 
 namespace DropSlot::detail {
-
-Q_LOGGING_CATEGORY(lcBus, "dropslot.bus")
 
 namespace {
 

@@ -2,6 +2,7 @@
 #include <DropSlot/detail/connectioncore.h>
 
 #include "dispatcher_p.h"
+#include "logging_p.h"
 
 #include <DropSlot/detail/namekey.h>
 #include <DropSlot/detail/topicconnection.h>
@@ -233,13 +234,13 @@ void ConnectionCore::deliverFromDispatcher(Dispatcher *from)
 
 void warnCannotConnect(const char *reason, const QString &topicName)
 {
-    qWarning("DropSlot::connect: cannot connect to topic \"%s\": %s; the returned Connection is "
+    qCWarning(lcConnect, "DropSlot::connect: cannot connect to topic \"%s\": %s; the returned Connection is "
              "not connected", qUtf8Printable(NameKey(topicName).forDisplay()), reason);
 }
 
 void warnDeliveryFailed(QStringView topicName)
 {
-    qWarning("DropSlot::connect: copying the value of topic \"%s\" for a delivery threw an "
+    qCWarning(lcConnect, "DropSlot::connect: copying the value of topic \"%s\" for a delivery threw an "
              "exception; that delivery was skipped", qUtf8Printable(NameKey(topicName).forDisplay()));
 }
 

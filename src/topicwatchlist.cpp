@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <DropSlot/detail/topicwatchlist.h>
 
+#include "logging_p.h"
+
 #include <DropSlot/watchtopics.h>
 #include <DropSlot/detail/connectioncore.h>
 #include <DropSlot/detail/topiccore.h>
@@ -138,13 +140,13 @@ void TopicWatchList::remove(TopicWatchConnection *watcher)
 Connection watchTopics(BusCore *bus, const QObject *context, TopicEventFunction function)
 {
     if (Q_UNLIKELY(!context)) {
-        qWarning("DropSlot::watchTopics: the context object is null; the returned Connection is "
+        qCWarning(lcConnect, "DropSlot::watchTopics: the context object is null; the returned Connection is "
                  "not connected");
         return Connection();
     }
     auto *watcher = new TopicWatchConnection(bus->watchList(), context, std::move(function));
     if (Q_UNLIKELY(!watcher->begin())) {
-        qWarning("DropSlot::watchTopics: the context object's thread has finished (or it has no "
+        qCWarning(lcConnect, "DropSlot::watchTopics: the context object's thread has finished (or it has no "
                  "thread); the returned Connection is not connected");
     }
     return Connection(watcher);

@@ -3,6 +3,7 @@
 
 #include <DropSlot/DropSlot>
 
+#include <QtCore/QLoggingCategory>
 #include <QtTest/QTest>
 
 #include <set>
@@ -272,6 +273,28 @@ private Q_SLOTS:
         QCOMPARE(bus.topic(bomE).latest(), std::optional<int>(3));
         QVERIFY(!bus.findTopic(u"\u00e9"_s).has_value());
         QCOMPARE(bus.topicCount(), 3);
+    }
+
+    void warningsHaveLoggingCategories()
+    {
+        // QT_LOGGING_RULES can select or silence DropSlot's messages by category.
+        static QStringList seen;
+        seen.clear();
+        const QtMessageHandler previous = qInstallMessageHandler(
+            [](QtMsgType, const QMessageLogContext &context, const QString &) {
+                seen.append(QString::fromUtf8(context.category));
+            });
+        Bus<int> bus;
+        const QObject *noContext = nullptr;
+        QVERIFY(!bus.topic("").isValid());
+        QVERIFY(!DropSlot::connect(bus.topic("t"), noContext, [](const int &) { }).isConnected());
+        QCOMPARE(seen, QStringList({u"dropslot.bus"_s, u"dropslot.connect"_s}));
+        QLoggingCategory::setFilterRules(u"dropslot.*.warning=false"_s);
+        QVERIFY(!bus.topic("").isValid());
+        QVERIFY(!DropSlot::connect(bus.topic("t"), noContext, [](const int &) { }).isConnected());
+        QLoggingCategory::setFilterRules(QString());
+        qInstallMessageHandler(previous);
+        QCOMPARE(seen.size(), 2);
     }
 
     void countsAndNames()
