@@ -179,7 +179,10 @@ void Dispatcher::retire(bool deleteObjectNow)
         std::lock_guard<std::mutex> locker(m_mutex);
         m_object = nullptr; // enqueues pass their connection on themselves from now on
     }
-    if (deleteObjectNow)
+    // A finishing thread runs its deferred deletions before it exits, but Qt delivers no event
+    // (deferred deletions included) without a QCoreApplication: then delete it here, in its own
+    // thread, which also frees any drain event still posted to it.
+    if (deleteObjectNow || !QCoreApplication::instance())
         delete object;
     else
         object->deleteLater();
