@@ -4,7 +4,6 @@
 #include "jsvalue_p.h"
 
 #include <QtQml/QJSValue>
-#include <QtQml/qqmlinfo.h>
 
 namespace DropSlot {
 
@@ -14,7 +13,12 @@ QmlBusAdapter::~QmlBusAdapter() = default;
 }
 
 DropSlotBus::DropSlotBus(QObject *parent)
-    : QObject(parent), m_adapter(std::make_shared<detail::TypedQmlBusAdapter<QVariant>>(VariantBus()))
+    : DropSlotBus(std::make_shared<detail::TypedQmlBusAdapter<QVariant>>(VariantBus()), parent)
+{
+}
+
+DropSlotBus::DropSlotBus(std::shared_ptr<const detail::QmlBusAdapter> adapter, QObject *parent)
+    : QObject(parent), m_adapter(std::move(adapter))
 {
 }
 
@@ -46,29 +50,44 @@ bool DropSlotBus::removeTopic(const QString &name)
     return m_adapter->removeTopic(name);
 }
 
-std::shared_ptr<const detail::QmlBusAdapter> DropSlotBus::adapterFor(const DropSlotBus *bus)
+DropSlotBus *detail::BusProperty::get() const
 {
-    if (bus)
-        return bus->m_adapter;
+    return m_bus;
+}
+
+std::shared_ptr<const detail::QmlBusAdapter> detail::BusProperty::adapter() const
+{
+    if (m_lost)
+        return nullptr;
+    if (m_adapter)
+        return m_adapter;
     // One adapter for the default bus, shared by every element that has no bus set.
-    static const std::shared_ptr<const detail::QmlBusAdapter> defaultAdapter =
-        std::make_shared<detail::TypedQmlBusAdapter<QVariant>>(defaultBus());
+    static const std::shared_ptr<const QmlBusAdapter> defaultAdapter =
+        std::make_shared<TypedQmlBusAdapter<QVariant>>(defaultBus());
     return defaultAdapter;
 }
 
-bool detail::BusProperty::set(DropSlotBus *bus, QObject *owner, std::function<void()> onChanged)
+bool detail::BusProperty::set(DropSlotBus *bus, QObject *owner,
+                              std::function<void(bool lost)> onChanged)
 {
+    // A lost bus stays lost until another bus is set: null is what a binding to the destroyed
+    // object evaluates to as it goes, not a choice of the default bus.
     if (bus == m_bus)
         return false;
     QObject::disconnect(m_destroyed);
     m_bus = bus;
+    m_lost = false;
+    m_adapter = bus ? bus->m_adapter : nullptr;
     if (bus) {
         m_destroyed = QObject::connect(bus, &QObject::destroyed, owner, [this, onChanged] {
+            // Not the default bus: that would show another source's data under the same name.
             m_bus = nullptr;
-            onChanged();
+            m_lost = true;
+            m_adapter.reset();
+            onChanged(true);
         });
     }
-    onChanged();
+    onChanged(false);
     return true;
 }
 

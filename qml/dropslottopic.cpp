@@ -42,9 +42,19 @@ void DropSlotTopic::setName(const QString &name)
 
 void DropSlotTopic::setBus(DropSlotBus *bus)
 {
-    m_bus.set(bus, this, [this] {
+    m_bus.set(bus, this, [this](bool lost) {
         Q_EMIT busChanged();
         resubscribe();
+        if (!lost)
+            return;
+        // Said a moment later, and only if the element outlives the moment: when a bus and its
+        // elements are destroyed together (a page closing), nothing is wrong.
+        QMetaObject::invokeMethod(this, [this] {
+            if (m_bus.isLost()) {
+                qmlWarning(this) << "the bus of topic \"" << m_name
+                                 << "\" was destroyed; it shows no value until it is given a bus";
+            }
+        }, Qt::QueuedConnection);
     });
 }
 
@@ -59,7 +69,13 @@ void DropSlotTopic::setActive(bool active)
 
 void DropSlotTopic::setMinimumInterval(int ms)
 {
-    ms = qMax(0, ms);
+    if (ms < 0) {
+        const QString message = QStringLiteral("DropSlotTopic \"%1\": minimumInterval cannot be "
+                                               "negative (%2); it stays %3");
+        detail::warnFromQml(this, message.arg(m_name, QString::number(ms),
+                                              QString::number(m_minimumInterval)));
+        return;
+    }
     if (ms == m_minimumInterval)
         return;
     m_minimumInterval = ms;
@@ -69,7 +85,13 @@ void DropSlotTopic::setMinimumInterval(int ms)
 
 void DropSlotTopic::setStaleAfter(int ms)
 {
-    ms = qMax(0, ms);
+    if (ms < 0) {
+        const QString message = QStringLiteral("DropSlotTopic \"%1\": staleAfter cannot be "
+                                               "negative (%2); it stays %3");
+        detail::warnFromQml(this, message.arg(m_name, QString::number(ms),
+                                              QString::number(m_staleAfter)));
+        return;
+    }
     if (ms == m_staleAfter)
         return;
     m_staleAfter = ms;
@@ -88,7 +110,9 @@ void DropSlotTopic::resubscribe()
     m_staged = false;
     m_stagedValue = QVariant();
 
-    std::unique_ptr<detail::QmlTopicHandle> topic = DropSlotBus::adapterFor(m_bus.get())->topic(m_name);
+    // A lost bus has no adapter: the element then shows nothing, rather than the default bus.
+    const std::shared_ptr<const detail::QmlBusAdapter> adapter = m_bus.adapter();
+    std::unique_ptr<detail::QmlTopicHandle> topic = adapter ? adapter->topic(m_name) : nullptr;
     const bool sameTopic = topic && m_topic && topic->identity() == m_topic->identity();
     m_topic = std::move(topic);
     if (!sameTopic) {
@@ -211,10 +235,17 @@ void DropSlotTopic::timerEvent(QTimerEvent *event)
 
 bool DropSlotTopic::publish(const QJSValue &value)
 {
+    const std::shared_ptr<const detail::QmlBusAdapter> adapter = m_bus.adapter();
+    if (!adapter) {
+        const QString message = QStringLiteral("DropSlotTopic.publish to \"%1\": its bus was "
+                                               "destroyed; nothing was published");
+        detail::warnFromQml(this, message.arg(m_name));
+        return false;
+    }
     std::unique_ptr<detail::QmlTopicHandle> temporary;
     const detail::QmlTopicHandle *topic = m_topic.get();
     if (!topic) { // not subscribed (yet): during construction, or with an empty name
-        temporary = DropSlotBus::adapterFor(m_bus.get())->topic(m_name);
+        temporary = adapter->topic(m_name);
         topic = temporary.get();
     }
     return detail::publishFromQml(this, "DropSlotTopic.publish", topic, value);

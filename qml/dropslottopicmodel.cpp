@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <DropSlot/dropslottopicmodel.h>
 
+#include "jsvalue_p.h"
+
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QTimerEvent>
+#include <QtQml/qqmlinfo.h>
 
 #include <algorithm>
 #include <limits>
@@ -43,9 +46,18 @@ void DropSlotTopicModel::componentComplete()
 
 void DropSlotTopicModel::setBus(DropSlotBus *bus)
 {
-    m_bus.set(bus, this, [this] {
+    m_bus.set(bus, this, [this](bool lost) {
         Q_EMIT busChanged();
         rebuild();
+        if (!lost)
+            return;
+        // As DropSlotTopic: only a model that outlives its bus says so.
+        QMetaObject::invokeMethod(this, [this] {
+            if (m_bus.isLost()) {
+                qmlWarning(this) << "the bus of the model for \"" << m_filter
+                                 << "\" was destroyed; it shows no topics until it is given a bus";
+            }
+        }, Qt::QueuedConnection);
     });
 }
 
@@ -60,7 +72,13 @@ void DropSlotTopicModel::setFilter(const QString &filter)
 
 void DropSlotTopicModel::setStaleAfter(int ms)
 {
-    ms = qMax(0, ms);
+    if (ms < 0) {
+        const QString message = QStringLiteral("DropSlotTopicModel \"%1\": staleAfter cannot be "
+                                               "negative (%2); it stays %3");
+        detail::warnFromQml(this, message.arg(m_filter, QString::number(ms),
+                                              QString::number(m_staleAfter)));
+        return;
+    }
     if (ms == m_staleAfter)
         return;
     m_staleAfter = ms;
@@ -106,7 +124,14 @@ void DropSlotTopicModel::rebuild()
     m_rows.clear();
     m_dirty.clear();
     m_pattern = m_filter.isEmpty() ? QRegularExpression() : globToRegularExpression(m_filter);
-    m_adapter = DropSlotBus::adapterFor(m_bus.get());
+    m_adapter = m_bus.adapter();
+    if (!m_adapter) { // the bus was destroyed: no rows, rather than the default bus's topics
+        endResetModel();
+        if (before != 0)
+            Q_EMIT countChanged();
+        m_staleTimer.stop();
+        return;
+    }
     // Watch first, then list: a topic created in between is both listed and announced, and
     // reconcile() makes that harmless.
     m_watch = m_adapter->watchTopics(this, [this](const QString &name, TopicEvent) { reconcile(name); });

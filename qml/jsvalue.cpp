@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "jsvalue_p.h"
 
-#include <DropSlot/qmlbusadapter.h>
+#include "busvalue_p.h"
 
-#include <QtQml/qqmlinfo.h>
+#include <DropSlot/detail/qmlbusadapter.h>
 
+#include <QtCore/QThread>
+#include <QtQml/QJSEngine>
+#include <QtQml/QJSManagedValue>
 #include <QtQml/QJSValue>
 #include <QtQml/QJSValueIterator>
+#include <QtQml/QQmlEngine>
+#include <QtQml/QQmlError>
+#include <QtQml/QQmlListReference>
+#include <QtQml/qqmlinfo.h>
 
 #include <vector>
 
@@ -38,17 +45,49 @@ public:
             return QVariant();
         if (value.isNull())
             return QVariant::fromValue(nullptr);
-        if (value.isBool() || value.isNumber() || value.isString() || value.isDate())
+        if (value.isBool() || value.isNumber() || value.isString())
             return value.toVariant();
         if (value.isCallable())
             return fail(QStringLiteral("a function cannot be published"));
         if (value.isQObject() || value.isQMetaObject())
             return fail(QStringLiteral("a QObject cannot be published (it could be destroyed while "
                                        "another thread still holds it); publish its data instead"));
-        if (value.isRegExp() || value.isUrl() || value.isVariant())
-            return value.toVariant();
-        if (!value.isObject())
-            return fail(QStringLiteral("this kind of value cannot be published"));
+        if (!value.isObject()) // what remains of JavaScript's primitive types
+            return fail(QStringLiteral("a symbol cannot be published"));
+        if (value.isArray())
+            return convertStructure(value, depth);
+        // Qt value types (color, point, rect, size, vector3d, font, Q_GADGETs...), variants,
+        // dates, urls, regular expressions and ArrayBuffers unwrap to the C++ value they hold;
+        // JavaScript's own objects stay JSValues, unconverted.
+        QVariant held = value.toVariant(QJSValue::RetainJSObjects);
+        if (held.metaType() != QMetaType::fromType<QJSValue>()) {
+            if (!isHoldable(held.metaType())) {
+                return fail(QStringLiteral("%1 cannot be published (it refers to objects that "
+                                           "could be destroyed while another thread still holds "
+                                           "it)")
+                                .arg(withArticle(qmlTypeName(held.metaType()))));
+            }
+            return held;
+        }
+        // Of JavaScript's objects only plain ones ({...}, JSON.parse, Object.create(null)) are
+        // data: a Map, Set, Promise, Error, typed array or class instance would lose what it is
+        // and arrive as {}.
+        const QJSValue prototype = value.prototype();
+        if (prototype.isNull() || prototype.prototype().isNull())
+            return convertStructure(value, depth);
+        const QString constructor = prototype.property(QStringLiteral("constructor"))
+                                        .property(QStringLiteral("name")).toString();
+        const QString what = constructor.isEmpty() || constructor == u"undefined"
+            ? QStringLiteral("an object of an unnamed class")
+            : withArticle(constructor);
+        return fail(QStringLiteral("%1 cannot be published (only plain objects, arrays and Qt "
+                                   "value types can)")
+                        .arg(what));
+    }
+
+private:
+    std::optional<QVariant> convertStructure(const QJSValue &value, int depth)
+    {
         if (depth >= MaxDepth)
             return fail(QStringLiteral("the value is nested too deeply (more than %1 levels)").arg(MaxDepth));
         for (const QJSValue &open : m_path) {
@@ -61,7 +100,18 @@ public:
         return result;
     }
 
-private:
+    static bool isHoldable(QMetaType type)
+    {
+        constexpr auto Pointers = QMetaType::PointerToQObject | QMetaType::IsPointer
+            | QMetaType::PointerToGadget;
+        if (type.flags() & Pointers)
+            return false;
+        return type != QMetaType::fromType<QJSValue>()
+            && type != QMetaType::fromType<QJSManagedValue>()
+            && type != QMetaType::fromType<QQmlListReference>()
+            && type != QMetaType::fromType<QObjectList>();
+    }
+
     std::optional<QVariant> convertArray(const QJSValue &array, int depth)
     {
         const quint32 length = array.property(QStringLiteral("length")).toUInt();
@@ -117,18 +167,52 @@ std::optional<QVariant> variantFromJs(const QJSValue &value, QString *error)
     return Converter(error).convert(value, 0);
 }
 
+void warnFromQml(const QObject *element, const QString &message)
+{
+    // An Error object created now records the innermost JavaScript frame: the QML code calling
+    // into C++. This works for objects created in C++ too, which have no QML context of their
+    // own (qmlWarning would report "<Unknown File>").
+    QJSEngine *js = qjsEngine(element);
+    if (js && js->thread() == QThread::currentThread()) {
+        const QJSValue where = js->newErrorObject(QJSValue::GenericError);
+        const QJSValue file = where.property(QStringLiteral("fileName"));
+        if (file.isString() && !file.toString().isEmpty()) {
+            QQmlError error;
+            error.setUrl(QUrl(file.toString()));
+            error.setLine(where.property(QStringLiteral("lineNumber")).toInt());
+            error.setDescription(message);
+            error.setMessageType(QtWarningMsg);
+            // As the engine reports its own warnings: to its warnings() listeners, and to the
+            // message handler unless the application turned that off.
+            auto *engine = qobject_cast<QQmlEngine *>(js);
+            if (engine)
+                Q_EMIT engine->warnings({error});
+            if (!engine || engine->outputWarningsToStandardError()) {
+                const QByteArray fileName = file.toString().toUtf8();
+                QMessageLogger(fileName.constData(), error.line(), nullptr).warning().noquote()
+                    << error.toString();
+            }
+            return;
+        }
+    }
+    qmlWarning(element) << message; // not called from QML: the element's own location
+}
+
 bool publishFromQml(const QObject *element, const char *method, const QmlTopicHandle *topic,
                     const QJSValue &value)
 {
     if (!topic) {
-        qmlWarning(element) << method << ": the topic name is empty; nothing was published";
+        warnFromQml(element, QString::fromLatin1(method)
+                                 + QStringLiteral(": the topic name is empty; nothing was "
+                                                  "published"));
         return false;
     }
     QString error;
     const std::optional<QVariant> converted = variantFromJs(value, &error);
     if (converted && topic->publish(*converted, &error))
         return true;
-    qmlWarning(element) << method << " to \"" << topic->name() << "\": " << error;
+    warnFromQml(element, QStringLiteral("%1 to \"%2\": %3")
+                             .arg(QString::fromLatin1(method), topic->name(), error));
     return false;
 }
 

@@ -4,6 +4,7 @@
 #include <DropSlot/DropSlot>
 #include <DropSlot/dropslotbus.h>
 #include <DropSlot/dropslottopic.h>
+#include <DropSlot/dropslottopicmodel.h>
 
 #include "framegate_p.h"
 
@@ -82,6 +83,17 @@ private:
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };
+
+// True while DropSlotBus hands out its internal adapter: public API must not expose detail types.
+template <typename B>
+concept ExposesAdapter = requires(const B &bus) { bus.adapter(); }
+    || requires { B::adapterFor(nullptr); };
+
+// The next warning must match pattern (and is not printed).
+void expectWarning(const QString &pattern)
+{
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(pattern));
+}
 
 std::unique_ptr<QObject> create(QQmlEngine &engine, const QByteArray &qml, const QVariantMap &properties = {})
 {
@@ -163,9 +175,260 @@ private Q_SLOTS:
         QVERIFY(d->publish(QJSValue(u"12.25"_s)));
         QCOMPARE(*doubles.topic("t").latest(), 12.25);
         // ...and refusing (with a warning naming the topic) where it cannot.
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"DropSlotTopic.publish to \"t\": a QString cannot be converted to double"_s));
+        expectWarning(u"DropSlotTopic.publish to \"t\": a string cannot be converted to real"_s);
         QVERIFY(!d->publish(QJSValue(u"not a number"_s)));
         QCOMPARE(*doubles.topic("t").latest(), 12.25);
+    }
+
+    void typedBusesRefuseWhatDoesNotFit_data()
+    {
+        QTest::addColumn<QString>("bus");        // the bus's type, as QML writes it
+        QTest::addColumn<QString>("expression"); // the JavaScript value published
+        QTest::addColumn<QVariant>("stored");    // what the bus then holds; invalid: refused
+        QTest::addColumn<QString>("warning");    // the refusal's reason
+
+        const auto fits = [](const char *tag, const QString &bus, const QString &expression,
+                             const QVariant &stored) {
+            QTest::newRow(tag) << bus << expression << stored << QString();
+        };
+        const auto refused = [](const char *tag, const QString &bus, const QString &expression,
+                                const QString &warning) {
+            QTest::newRow(tag) << bus << expression << QVariant() << warning;
+        };
+        fits("int: whole", u"int"_s, u"42"_s, 42);
+        fits("int: whole as a fraction", u"int"_s, u"7.0"_s, 7);
+        fits("int: lowest", u"int"_s, u"-2147483648"_s, INT_MIN);
+        fits("int: highest", u"int"_s, u"2147483647"_s, INT_MAX);
+        fits("int: numeric string", u"int"_s, u"'12'"_s, 12);
+        refused("int: fraction", u"int"_s, u"3.7"_s,
+                uR"(the number 3\.7 does not fit in int \(a whole number from -2147483648 to )"
+                uR"(2147483647\))"_s);
+        refused("int: huge", u"int"_s, u"1e20"_s, u"the number 1e\\+20 does not fit in int"_s);
+        refused("int: just above", u"int"_s, u"2147483648"_s,
+                u"the number 2147483648 does not fit in int"_s);
+        refused("int: NaN", u"int"_s, u"NaN"_s, u"the number NaN does not fit in int"_s);
+        refused("int: Infinity", u"int"_s, u"-Infinity"_s,
+                u"the number -Infinity does not fit in int"_s);
+        refused("int: fractional string", u"int"_s, u"'3.5'"_s,
+                u"the number 3\\.5 does not fit in int"_s);
+        refused("int: bool", u"int"_s, u"true"_s, u"a bool cannot be converted to int"_s);
+        refused("int: null", u"int"_s, u"null"_s, u"null cannot be converted to int"_s);
+        refused("int: undefined", u"int"_s, u"undefined"_s,
+                u"undefined cannot be converted to int"_s);
+        refused("int: object", u"int"_s, u"({ a: 1 })"_s,
+                u"an object cannot be converted to int"_s);
+        refused("int: array", u"int"_s, u"[1]"_s, u"an array cannot be converted to int"_s);
+        refused("int: color", u"int"_s, u"Qt.rgba(1, 0, 0, 1)"_s,
+                u"a color cannot be converted to int"_s);
+        fits("real: huge", u"real"_s, u"1e300"_s, 1e300);
+        fits("real: numeric string", u"real"_s, u"'12.25'"_s, 12.25);
+        refused("real: text", u"real"_s, u"'warm'"_s, u"a string cannot be converted to real"_s);
+        refused("real: bool", u"real"_s, u"false"_s, u"a bool cannot be converted to real"_s);
+        fits("string: text", u"string"_s, u"'text'"_s, u"text"_s);
+        refused("string: number", u"string"_s, u"5"_s, u"a number cannot be converted to string"_s);
+        refused("string: null", u"string"_s, u"null"_s, u"null cannot be converted to string"_s);
+    }
+
+    void typedBusesRefuseWhatDoesNotFit()
+    {
+        QFETCH(QString, bus);
+        QFETCH(QString, expression);
+        QFETCH(QVariant, stored);
+        QFETCH(QString, warning);
+        Bus<int> ints;
+        Bus<double> doubles;
+        Bus<QString> strings;
+        DropSlotBus intsForQml(ints), doublesForQml(doubles), stringsForQml(strings);
+        DropSlotBus *forQml = bus == u"int"_s ? &intsForQml
+            : bus == u"real"_s                ? &doublesForQml
+                                              : &stringsForQml;
+        DropSlotTopic topic;
+        topic.setBus(forQml);
+        topic.setName(u"t"_s);
+        const QJSValue value = m_engine->evaluate(u"(%1)"_s.arg(expression));
+        QVERIFY(!value.isError());
+        if (!stored.isValid()) {
+            expectWarning(u"DropSlotTopic.publish to \"t\": "_s + warning);
+            expectWarning(u"DropSlotBus.publish to \"t\": "_s + warning);
+        }
+        QCOMPARE(topic.publish(value), stored.isValid());
+        QCOMPARE(forQml->publish(u"t"_s, value), stored.isValid());
+        QCOMPARE(forQml->latest(u"t"_s), stored);
+    }
+
+    void gadgetBusTakesObjectsWithItsProperties()
+    {
+        Bus<Reading> readings;
+        DropSlotBus forQml(readings);
+        DropSlotTopic topic;
+        topic.setBus(&forQml);
+        topic.setName(u"probe"_s);
+        const auto publish = [&](const QString &expression) {
+            return topic.publish(m_engine->evaluate(u"(%1)"_s.arg(expression)));
+        };
+        QVERIFY(publish(u"{ celsius: 30.5, unit: 'K' }"_s));
+        QCOMPARE(readings.topic("probe").latest()->celsius, 30.5);
+        QCOMPARE(readings.topic("probe").latest()->unit, u"K"_s);
+        QVERIFY(publish(u"{ celsius: 12 }"_s)); // the others keep their default
+        QCOMPARE(readings.topic("probe").latest()->celsius, 12.0);
+        QCOMPARE(readings.topic("probe").latest()->unit, u"°C"_s);
+
+        const QString refusal = uR"(DropSlotTopic.publish to "probe": )"_s;
+        expectWarning(refusal + uR"(Reading has no property "kelvin")"_s);
+        QVERIFY(!publish(u"{ celsius: 1, kelvin: 274 }"_s));
+        expectWarning(refusal
+                      + uR"(property "celsius" of Reading: a string cannot be converted to real)"_s);
+        QVERIFY(!publish(u"{ celsius: 'hot' }"_s));
+        expectWarning(refusal
+                      + uR"(property "unit" of Reading: null cannot be converted to string)"_s);
+        QVERIFY(!publish(u"{ unit: null }"_s));
+        expectWarning(refusal + u"a number cannot be converted to Reading"_s);
+        QVERIFY(!publish(u"5"_s));
+        QCOMPARE(readings.topic("probe").latest()->celsius, 12.0);
+        QCOMPARE(readings.topic("probe").version(), quint64(2));
+        // What QML received from the bus goes back in as it is.
+        QVERIFY(topic.publish(m_engine->toScriptValue(Reading(40))));
+        QCOMPARE(readings.topic("probe").latest()->celsius, 40.0);
+    }
+
+    void warningsPointAtTheQmlCaller()
+    {
+        // Line numbers below count from the first line of this QML.
+        Bus<int> ints;
+        DropSlotBus forQml(ints); // created in C++: it has no QML context of its own
+        auto object = create(*m_engine, R"(import QtQml
+import DropSlot
+QtObject {
+    required property DropSlotBus ints
+    property DropSlotTopic t: DropSlotTopic { bus: ints; name: "n" }
+    function viaBus(v) { return ints.publish("n", v) }
+    function viaTopic(v) {
+        return t.publish(v)
+    }
+})",
+            {{u"ints"_s, QVariant::fromValue(&forQml)}});
+        QVERIFY(object);
+        const auto call = [&](const char *function, const QVariant &argument) {
+            QVariant result;
+            QMetaObject::invokeMethod(object.get(), function, Q_RETURN_ARG(QVariant, result),
+                                      Q_ARG(QVariant, argument));
+            return result;
+        };
+        QTest::failOnWarning(
+            QRegularExpression(u"Unknown File|a int|std::nullptr_t|undefined value"_s));
+        const QString viaBus = uR"(^inline\.qml:6: DropSlotBus\.publish to "n": )"_s;
+        const QString viaTopic = uR"(^inline\.qml:8: DropSlotTopic\.publish to "n": )"_s;
+        expectWarning(viaBus + uR"(the number 3\.7 does not fit in int)"_s);
+        QCOMPARE(call("viaBus", 3.7), QVariant(false));
+        expectWarning(viaBus + u"null cannot be converted to int$"_s);
+        QCOMPARE(call("viaBus", QVariant::fromValue(nullptr)), QVariant(false));
+        expectWarning(viaTopic + u"undefined cannot be converted to int$"_s);
+        QCOMPARE(call("viaTopic", QVariant()), QVariant(false));
+        expectWarning(viaTopic + u"a string cannot be converted to int$"_s);
+        QCOMPARE(call("viaTopic", u"many"_s), QVariant(false));
+        QCOMPARE(call("viaTopic", 41), QVariant(true));
+        QCOMPARE(*ints.topic("n").latest(), 41);
+    }
+
+    void destroyedBusIsNotReplacedByTheDefaultBus()
+    {
+        const QString name = u"tst_qml_topic/lost"_s;
+        defaultBus().publish(name, u"another source"_s);
+        Bus<QString> strings;
+        strings.publish(name, u"mine"_s);
+        auto forQml = std::make_unique<DropSlotBus>(strings);
+        auto object = create(*m_engine, R"(
+            import QtQml
+            import DropSlot
+            QtObject {
+                required property DropSlotBus given
+                property DropSlotTopic t: DropSlotTopic { bus: given; name: "tst_qml_topic/lost" }
+                property DropSlotTopicModel m: DropSlotTopicModel {
+                    bus: given
+                    filter: "tst_qml_topic/lost*"
+                }
+            })", {{u"given"_s, QVariant::fromValue(forQml.get())}});
+        QVERIFY(object);
+        auto *topic = object->property("t").value<DropSlotTopic *>();
+        auto *model = object->property("m").value<DropSlotTopicModel *>();
+        QCOMPARE(topic->value(), QVariant(u"mine"_s));
+        QCOMPARE(model->count(), 1);
+
+        // The C++ handle goes, the DropSlotBus still holds the bus: nothing changes.
+        strings = Bus<QString>();
+        QCoreApplication::processEvents();
+        QCOMPARE(topic->value(), QVariant(u"mine"_s));
+        QVERIFY(forQml->publish(name, QJSValue(u"still mine"_s)));
+        QTRY_COMPARE(topic->value(), QVariant(u"still mine"_s));
+
+        // The DropSlotBus goes: the elements show nothing rather than another bus's data.
+        QSignalSpy busChanged(topic, &DropSlotTopic::busChanged);
+        expectWarning(uR"(DropSlotTopic: the bus of topic "tst_qml_topic/lost" was destroyed; )"
+                      uR"(it shows no value until it is given a bus)"_s);
+        expectWarning(uR"(DropSlotTopicModel: the bus of the model for "tst_qml_topic/lost\*" )"
+                      uR"(was destroyed; it shows no topics until it is given a bus)"_s);
+        forQml.reset();
+        QCOMPARE(busChanged.count(), 1);
+        QCOMPARE(topic->bus(), nullptr);
+        QVERIFY(!topic->hasValue());
+        QCOMPARE(topic->value(), QVariant());
+        QCOMPARE(topic->version(), 0.0);
+        QCOMPARE(model->count(), 0);
+        QCoreApplication::processEvents(); // the warnings are posted: dying elements say nothing
+        defaultBus().publish(name, u"another source, later"_s);
+        QCoreApplication::processEvents();
+        QVERIFY(!topic->hasValue());
+        QCOMPARE(model->count(), 0);
+        expectWarning(uR"(DropSlotTopic.publish to "tst_qml_topic/lost": its bus was destroyed)"_s);
+        QVERIFY(!topic->publish(QJSValue(u"lost"_s)));
+        QCOMPARE(*defaultBus().topic(name).latest(), QVariant(u"another source, later"_s));
+
+        // Null is what bindings to the destroyed bus say now: it does not mean the default bus.
+        topic->setBus(nullptr);
+        model->setBus(nullptr);
+        QCOMPARE(busChanged.count(), 1);
+        QVERIFY(!topic->hasValue());
+        QCOMPARE(model->count(), 0);
+        // Another bus does.
+        Bus<QString> next;
+        next.publish(name, u"next"_s);
+        DropSlotBus nextForQml(next);
+        topic->setBus(&nextForQml);
+        model->setBus(&nextForQml);
+        QCOMPARE(topic->value(), QVariant(u"next"_s));
+        QCOMPARE(model->count(), 1);
+        QVERIFY(topic->publish(QJSValue(u"published"_s)));
+        QCOMPARE(*next.topic(name).latest(), u"published"_s);
+    }
+
+    void busDestroyedWithItsElementsSaysNothing()
+    {
+        QTest::failOnWarning(QRegularExpression(u"was destroyed"_s));
+        defaultBus().publish("tst_qml_topic/together", 1);
+        for (int i = 0; i < 5; ++i) {
+            auto object = create(*m_engine, R"(
+                import QtQml
+                import DropSlot
+                QtObject {
+                    property DropSlotBus b: DropSlotBus {}
+                    property DropSlotTopic t: DropSlotTopic {
+                        bus: b
+                        name: "tst_qml_topic/together"
+                    }
+                })");
+            QVERIFY(object);
+            QVERIFY(object->property("t").value<DropSlotTopic *>()->publish(QJSValue(2)));
+            object.reset();
+            QCoreApplication::processEvents();
+        }
+    }
+
+    void busAdapterIsNotPublic()
+    {
+        QVERIFY(!ExposesAdapter<DropSlotBus>);
+        // A DropSlotBus is still built from C++ around any typed bus.
+        QVERIFY((std::is_constructible_v<DropSlotBus, Bus<double>, QObject *>));
+        QVERIFY((std::is_constructible_v<DropSlotBus, Bus<Reading>>));
     }
 
     void gadgetValuesConvertOnlyInTheGuiThread()

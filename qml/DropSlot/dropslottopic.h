@@ -30,13 +30,16 @@ class DROPSLOTQML_EXPORT DropSlotTopic : public QObject, public QQmlParserStatus
     Q_INTERFACES(QQmlParserStatus)
     //! The topic; changing it re-subscribes and shows that topic's current value at once.
     Q_PROPERTY(QString name READ name WRITE setName NOTIFY nameChanged FINAL)
-    //! The bus; null means DropSlot::defaultBus().
+    //! The bus; null means DropSlot::defaultBus(). If the bus object is destroyed, the element
+    //! clears its value and warns, and shows nothing until it is given another bus.
     Q_PROPERTY(DropSlot::DropSlotBus *bus READ bus WRITE setBus NOTIFY busChanged FINAL)
     //! false: no deliveries (e.g. a hidden page); true again shows the latest value.
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged FINAL)
-    //! At least this many ms between deliveries; 0: every frame (or event-loop turn).
+    //! At least this many ms between deliveries; 0: every frame (or event-loop turn). A negative
+    //! value is refused with a warning.
     Q_PROPERTY(int minimumInterval READ minimumInterval WRITE setMinimumInterval NOTIFY minimumIntervalChanged FINAL)
-    //! stale turns true when no new value arrived for this many ms; 0: never stale.
+    //! stale turns true when no new value arrived for this many ms; 0: never stale. A negative
+    //! value is refused with a warning.
     Q_PROPERTY(int staleAfter READ staleAfter WRITE setStaleAfter NOTIFY staleAfterChanged FINAL)
     //! The topic's newest value shown; undefined before the first (read-only).
     Q_PROPERTY(QVariant value READ value NOTIFY valueChanged BINDABLE bindableValue FINAL)
@@ -91,9 +94,8 @@ public:
     //! The stale property, bindable.
     QBindable<bool> bindableStale() { return &m_stale; }
 
-    //! Publishes value to the topic. false, with a QML warning, for an empty name, a closed
-    //! topic, or a value the bus cannot hold (functions, QObjects, cyclic structures, values
-    //! too large or too deeply nested to copy, or a value a typed bus cannot convert).
+    //! Publishes value to the topic. false, with a QML warning at the calling QML line, for an
+    //! empty name, a closed topic, a destroyed bus, or a value the bus cannot hold (see README).
     Q_INVOKABLE bool publish(const QJSValue &value);
 
     //! Applies the staged delivery (called by the window's frame gate, which has dropped the

@@ -26,12 +26,14 @@ class DROPSLOTQML_EXPORT DropSlotTopicModel : public QAbstractListModel, public 
     Q_OBJECT
     QML_ELEMENT
     Q_INTERFACES(QQmlParserStatus)
-    //! The bus; null means DropSlot::defaultBus().
+    //! The bus; null means DropSlot::defaultBus(). If the bus object is destroyed, the model
+    //! empties and warns, and shows nothing until it is given another bus.
     Q_PROPERTY(DropSlot::DropSlotBus *bus READ bus WRITE setBus NOTIFY busChanged FINAL)
     //! A glob over topic names: '*' matches any run of characters, '/' included; '?' matches one
     //! character. Empty: every topic.
     Q_PROPERTY(QString filter READ filter WRITE setFilter NOTIFY filterChanged FINAL)
-    //! A row's stale role turns true when it got no new value for this many ms; 0: never.
+    //! A row's stale role turns true when it got no new value for this many ms; 0: never. A
+    //! negative value is refused with a warning.
     Q_PROPERTY(int staleAfter READ staleAfter WRITE setStaleAfter NOTIFY staleAfterChanged FINAL)
     //! The number of rows (read-only).
     Q_PROPERTY(int count READ count NOTIFY countChanged FINAL)

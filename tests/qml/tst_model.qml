@@ -88,6 +88,14 @@ TestCase {
         tryCompare(repeater.itemAt(0), "stale", false)
     }
 
+    function test_negativeStaleAfterIsRefused() {
+        const model = createTemporaryObject(modelComponent, testCase,
+                                            { bus: privateBus, staleAfter: 60 })
+        ignoreWarning(/staleAfter cannot be negative \(-60\); it stays 60/)
+        model.staleAfter = -60
+        compare(model.staleAfter, 60)
+    }
+
     function test_busChangeRebuilds() {
         privateBus.publish("only/on/private", 1)
         const model = createTemporaryObject(modelComponent, testCase, { bus: privateBus, filter: "only/*" })

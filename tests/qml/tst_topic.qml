@@ -84,6 +84,103 @@ TestCase {
         tryCompare(topic, "value", 2)
     }
 
+    // Typed holders: assigning a plain object to one of these properties fails, so a value that
+    // lost its type on the way through the bus cannot pass.
+    QtObject {
+        id: typed
+        property color color
+        property point point
+        property rect rect
+        property size size
+        property date date
+        property url url
+        property vector3d vector3d
+    }
+
+    function test_qtValueTypesRoundTrip_data() {
+        return [
+            { tag: "color", value: Qt.rgba(1, 0.5, 0, 0.25) },
+            { tag: "point", value: Qt.point(1.5, -2) },
+            { tag: "rect", value: Qt.rect(1, 2, 30, 40) },
+            { tag: "size", value: Qt.size(30, 40.5) },
+            { tag: "date", value: new Date(2024, 1, 29, 12, 30) },
+            { tag: "url", value: Qt.resolvedUrl("elsewhere.qml") },
+            { tag: "vector3d", value: Qt.vector3d(1, 2, 3) },
+        ]
+    }
+    function test_qtValueTypesRoundTrip(data) {
+        const name = uniqueName("valuetype")
+        const writer = createTemporaryObject(topicComponent, testCase, { name: name })
+        const reader = createTemporaryObject(topicComponent, testCase, { name: name })
+        verify(writer.publish(data.value))
+        verify(writer.publish({ nested: [data.value] }))
+        tryCompare(reader, "version", 2)
+        typed[data.tag] = reader.value.nested[0]
+        compare(typed[data.tag], data.value)
+        verify(writer.publish(data.value))
+        tryCompare(reader, "version", 3)
+        typed[data.tag] = reader.value
+        compare(typed[data.tag], data.value)
+        compare(String(reader.value), String(data.value))
+        compare(privateBus.publish(name, data.value), true)
+        typed[data.tag] = privateBus.latest(name)
+        compare(typed[data.tag], data.value)
+    }
+
+    function test_arrayBufferRoundTrips() {
+        const name = uniqueName("bytes")
+        const writer = createTemporaryObject(topicComponent, testCase, { name: name })
+        const bytes = new Uint8Array([0, 1, 254, 255])
+        verify(writer.publish(bytes.buffer))
+        tryCompare(writer, "version", 1)
+        verify(writer.value instanceof ArrayBuffer)
+        compare(Array.from(new Uint8Array(writer.value)), [0, 1, 254, 255])
+    }
+
+    function test_objectsThatCannotBeHeldAreRefused_data() {
+        class Thermometer { constructor() { this.celsius = 20 } }
+        return [
+            { tag: "Map", value: new Map([["a", 1]]), what: "a Map" },
+            { tag: "Set", value: new Set([1]), what: "a Set" },
+            { tag: "WeakMap", value: new WeakMap(), what: "a WeakMap" },
+            { tag: "Promise", value: Promise.resolve(1), what: "a Promise" },
+            { tag: "Error", value: new Error("boom"), what: "an Error" },
+            { tag: "TypeError", value: new TypeError("boom"), what: "a TypeError" },
+            { tag: "class instance", value: new Thermometer(), what: "a Thermometer" },
+            { tag: "typed array", value: new Uint8Array(4), what: "a Uint8Array" },
+            { tag: "String object", value: new String("s"), what: "a String" },
+            { tag: "symbol", value: Symbol("s"), what: "a symbol" },
+            { tag: "nested Map", value: { inside: [new Map()] }, what: "a Map" },
+        ]
+    }
+    function test_objectsThatCannotBeHeldAreRefused(data) {
+        const name = uniqueName("unholdable")
+        const topic = createTemporaryObject(topicComponent, testCase, { name: name })
+        verify(topic.publish(1))
+        ignoreWarning(new RegExp("DropSlotTopic.publish to \"tst_topic/unholdable/\\d+\": "
+                                 + data.what + " cannot be published"))
+        verify(!topic.publish(data.value))
+        ignoreWarning(new RegExp("DropSlotBus.publish to \"held\": " + data.what
+                                 + " cannot be published"))
+        verify(!privateBus.publish("held", data.value))
+        tryCompare(topic, "version", 1)
+        compare(topic.value, 1)
+    }
+
+    function test_negativeIntervalsAreRefused() {
+        const topic = createTemporaryObject(topicComponent, testCase, {
+            name: uniqueName("negative"), minimumInterval: 100, staleAfter: 200
+        })
+        ignoreWarning(/minimumInterval cannot be negative \(-5\); it stays 100/)
+        topic.minimumInterval = -5
+        compare(topic.minimumInterval, 100)
+        ignoreWarning(/staleAfter cannot be negative \(-1\); it stays 200/)
+        topic.staleAfter = -1
+        compare(topic.staleAfter, 200)
+        topic.minimumInterval = 0 // zero is fine
+        compare(topic.minimumInterval, 0)
+    }
+
     function test_sparseArrayIsRefused() {
         const name = uniqueName("sparse")
         const topic = createTemporaryObject(topicComponent, testCase, { name: name })

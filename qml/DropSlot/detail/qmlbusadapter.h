@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Internals of the QML types: a Bus<T> seen through QVariant. Not part of the API; included by
+// dropslotbus.h for DropSlotBus's constructor template.
 #pragma once
 
 #include <DropSlot/dropslotqml_export.h>
@@ -6,12 +8,18 @@
 #include <DropSlot/DropSlot>
 
 #include <QtCore/QMetaType>
+#include <QtCore/QPointer>
 #include <QtCore/QVariant>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
-namespace DropSlot::detail {
+namespace DropSlot {
+
+class DropSlotBus;
+
+namespace detail {
 
 //! One topic of some Bus<T>, seen through QVariant. Values are converted to QVariant only where
 //! they are read (snapshot, deliveries: the GUI thread), never on the publish path of T.
@@ -49,6 +57,12 @@ public:
     virtual QByteArray valueTypeName() const = 0;
 };
 
+//! Converts value (as QML handed it over) to target without losing information: numbers must
+//! fit (whole and in range for integer types), a Q_GADGET is built from an object's properties.
+//! On failure returns false and sets *error to a reason written in QML's terms.
+DROPSLOTQML_EXPORT bool convertForBus(const QVariant &value, QMetaType target, QVariant *out,
+                                      QString *error);
+
 //! T to QVariant (identity for QVariant itself).
 template <typename T>
 QVariant toVariant(const T &value)
@@ -57,22 +71,6 @@ QVariant toVariant(const T &value)
         return value;
     else
         return QVariant::fromValue(value);
-}
-
-//! QVariant to T, or nullopt when the value cannot be held by a Bus<T>.
-template <typename T>
-std::optional<T> fromVariant(const QVariant &value)
-{
-    if constexpr (std::is_same_v<T, QVariant>) {
-        return value;
-    } else {
-        if (value.metaType() == QMetaType::fromType<T>())
-            return value.value<T>();
-        QVariant converted = value;
-        if (!value.isValid() || !converted.convert(QMetaType::fromType<T>()))
-            return std::nullopt;
-        return converted.value<T>();
-    }
 }
 
 template <typename T>
@@ -90,18 +88,19 @@ public:
     }
     bool publish(const QVariant &value, QString *error) const override
     {
-        std::optional<T> converted = fromVariant<T>(value);
-        if (!converted) {
-            *error = QStringLiteral("a %1 cannot be converted to %2")
-                         .arg(QString::fromLatin1(value.isValid() ? value.typeName() : "undefined value"),
-                              QString::fromLatin1(QMetaType::fromType<T>().name()));
-            return false;
+        bool published;
+        if constexpr (std::is_same_v<T, QVariant>) {
+            published = m_topic.publish(value);
+        } else {
+            QVariant converted;
+            if (!convertForBus(value, QMetaType::fromType<T>(), &converted, error))
+                return false;
+            Q_ASSERT(converted.metaType() == QMetaType::fromType<T>());
+            published = m_topic.publish(std::move(*static_cast<T *>(converted.data())));
         }
-        if (!m_topic.publish(std::move(*converted))) {
+        if (!published)
             *error = QStringLiteral("the topic is closed (it was removed or its bus destroyed)");
-            return false;
-        }
-        return true;
+        return published;
     }
     Connection connect(const QObject *context, Receiver receiver, ConnectOptions options) const override
     {
@@ -145,4 +144,27 @@ private:
     Bus<T> m_bus;
 };
 
-} // namespace DropSlot::detail
+//! The bus property of the QML types. Null means defaultBus(). When the DropSlotBus object is
+//! destroyed the property reads null but the bus is lost, not replaced: adapter() is null (the
+//! element shows nothing) until another bus is set; setting null then changes nothing.
+class DROPSLOTQML_EXPORT BusProperty
+{
+public:
+    DropSlotBus *get() const;
+    //! True once the bus object was destroyed, until another bus is set.
+    bool isLost() const { return m_lost; }
+    //! The bus to use: the set bus's, defaultBus()'s when none is set, null when it was lost.
+    std::shared_ptr<const QmlBusAdapter> adapter() const;
+    //! Sets the bus; false if unchanged. onChanged(false) runs now, and onChanged(true) if the
+    //! bus object is destroyed (the property then reads null); owner is the property's object.
+    bool set(DropSlotBus *bus, QObject *owner, std::function<void(bool lost)> onChanged);
+
+private:
+    QPointer<DropSlotBus> m_bus;
+    bool m_lost = false;
+    std::shared_ptr<const QmlBusAdapter> m_adapter; // of m_bus, which may go at any time
+    QMetaObject::Connection m_destroyed;
+};
+
+} // namespace detail
+} // namespace DropSlot
