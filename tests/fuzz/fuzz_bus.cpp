@@ -9,6 +9,7 @@
 // it for its licence header); the rest is read byte by byte, one operation after another.
 #include <DropSlot/DropSlot>
 
+#include <QtCore/QStringDecoder>
 #include <QtCore/QStringList>
 
 #include <algorithm>
@@ -90,14 +91,19 @@ struct Name
         return utf16;
     }
     static Name fromUtf16(const QString &s) { return Name{Utf16, s, {}, s}; }
-    static Name fromUtf8(const QByteArray &b)
+    // The characters a UTF-8 name stands for, as QAnyStringView compares them: invalid sequences
+    // become U+FFFD and a leading U+FEFF stays (QString::fromUtf8 would drop it).
+    static QString decodeUtf8(const QByteArray &b)
     {
-        return Name{Utf8View, {}, b, QString::fromUtf8(b)};
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless
+                                                         | QStringDecoder::Flag::ConvertInitialBom);
+        return decoder.decode(b);
     }
+    static Name fromUtf8(const QByteArray &b) { return Name{Utf8View, {}, b, decodeUtf8(b)}; }
     static Name fromCString(QByteArray b)
     {
         b.truncate(b.indexOf('\0') < 0 ? b.size() : b.indexOf('\0'));
-        return Name{Utf8CString, {}, b, QString::fromUtf8(b)};
+        return Name{Utf8CString, {}, b, decodeUtf8(b)};
     }
     static Name fromLatin1(const QByteArray &b)
     {
