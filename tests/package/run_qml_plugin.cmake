@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: MIT
-# cmake -P script: install into a fresh prefix, then run qmltestrunner against it.
-include(${CMAKE_CURRENT_LIST_DIR}/install_prefix.cmake)
-file(GLOB_RECURSE qmldir_files ${prefix}/*/qmldir)
+# cmake -P script: run qmltestrunner against the QML module installed in PREFIX.
+file(GLOB_RECURSE qmldir_files ${PREFIX}/*/qmldir)
 list(LENGTH qmldir_files found)
 if(NOT found EQUAL 1)
     message(FATAL_ERROR "expected one installed qmldir, found: ${qmldir_files}")
