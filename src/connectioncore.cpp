@@ -72,9 +72,21 @@ QThread *ConnectionCore::contextThread()
 
 bool ConnectionCore::join(QThread *thread)
 {
+    // Serialized: a retirement following the context may race start() or a drain's move, and
+    // the later join must see the dispatcher the earlier one left.
+    const std::lock_guard<std::mutex> joining(m_joinMutex);
     Dispatcher *target = Dispatcher::forThread(thread);
     if (!target)
         return false;
+    bool already;
+    {
+        SpinLocker locker(m_dispatcherLock);
+        already = m_dispatcher == target;
+    }
+    if (already) {
+        target->deref();
+        return true;
+    }
     if (!target->adopt(this)) {
         target->deref();
         return false;
@@ -143,7 +155,7 @@ void ConnectionCore::disconnect()
     bool releaseNow;
     {
         SpinLocker locker(m_sourceLock);
-        releaseNow = !m_delivering;
+        releaseNow = m_delivering == 0;
         m_releaseAfterDelivery = !releaseNow;
     }
     if (releaseNow)
@@ -203,11 +215,12 @@ void ConnectionCore::deliverFromDispatcher(Dispatcher *from)
         SpinLocker locker(m_sourceLock);
         if (!m_connected.load(std::memory_order_relaxed))
             return;
-        m_delivering = true;
+        ++m_delivering;
     }
     bool open = true;
     {
-        // Also when the user's function throws: the source is released and disconnect() works.
+        // Also when the user's function throws (which, as with Qt's event handlers, is not
+        // supported: the rest of the drain is lost): the source is released, disconnect() works.
         struct DeliveryEnd
         {
             ConnectionCore *self;
@@ -219,7 +232,7 @@ void ConnectionCore::deliverFromDispatcher(Dispatcher *from)
                 bool release;
                 {
                     SpinLocker locker(self->m_sourceLock);
-                    self->m_delivering = false;
+                    --self->m_delivering;
                     release = std::exchange(self->m_releaseAfterDelivery, false);
                 }
                 if (release)

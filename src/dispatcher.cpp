@@ -53,6 +53,22 @@ public:
             existing->ref();
             return existing;
         }
+        Dispatcher *dispatcher = create(thread);
+        // Checked again now that the handlers are connected: a thread that began finishing
+        // before may have emitted finished without them (an emission skips connections made
+        // during it). Such a dispatcher stays registered, unused, until the thread object is
+        // destroyed or runs again; the caller gets nothing.
+        if (thread->isFinished())
+            return nullptr;
+        dispatcher->ref(); // the caller's reference
+        return dispatcher;
+    }
+
+private:
+    // Creates and registers the dispatcher of thread, with its retirement handlers connected.
+    // Called with m_mutex held.
+    Dispatcher *create(QThread *thread)
+    {
         auto *dispatcher = new Dispatcher(thread); // the registry's reference
         auto *object = new DispatcherObject(dispatcher);
         object->moveToThread(thread);
@@ -80,10 +96,10 @@ public:
         // The handlers' captures reach the thread through Qt's connection lists, whose locking
         // ThreadSanitizer cannot see in an uninstrumented Qt.
         DROPSLOT_ANNOTATE_HANDOFF(this);
-        dispatcher->ref(); // the caller's reference
         return dispatcher;
     }
 
+public:
     void retire(QThread *thread, bool deleteObjectNow)
     {
         Dispatcher *dispatcher;
@@ -104,11 +120,19 @@ private:
     static void retireApplicationThread()
     {
         // Runs while QCoreApplication is destroyed, in its thread; a later application object
-        // gets a fresh dispatcher.
+        // gets a fresh dispatcher, and adds the routine again (one critical section, so that a
+        // dispatcher created meanwhile is not left without it).
         DispatcherRegistry &registry = instance();
-        registry.retire(QThread::currentThread(), true);
-        std::lock_guard<std::mutex> locker(registry.m_mutex);
-        registry.m_postRoutineAdded = false;
+        Dispatcher *dispatcher;
+        {
+            std::lock_guard<std::mutex> locker(registry.m_mutex);
+            dispatcher = registry.m_dispatchers.take(QThread::currentThread());
+            registry.m_postRoutineAdded = false;
+        }
+        if (dispatcher) {
+            dispatcher->retire(true);
+            dispatcher->deref();
+        }
     }
 
     std::mutex m_mutex;
@@ -141,8 +165,10 @@ bool Dispatcher::adopt(ConnectionCore *connection)
     std::lock_guard<std::mutex> locker(m_mutex);
     if (m_retired)
         return false;
-    connection->ref();
-    m_connections.insert(connection);
+    if (!m_connections.contains(connection)) {
+        connection->ref();
+        m_connections.insert(connection);
+    }
     return true;
 }
 

@@ -25,6 +25,7 @@ struct Notifier
     std::atomic<int> blocked{0};            // threads inside waitForChange; written under mutex
     std::atomic<bool> asyncQueued{false};   // asyncWaits is not empty; written under mutex
     std::atomic<bool> wakePending{false};   // woken, not re-armed yet; set under mutex
+    std::atomic<quint32> rewakes{0};        // versionReturned() calls; written under mutex
     AsyncWaitBase *asyncWaits = nullptr;    // singly linked through m_next; guarded by mutex
     ConnectionCore *connections = nullptr;  // intrusive list; guarded by the topic's spin lock
 };
@@ -104,29 +105,45 @@ void TopicCore::notifyPublished()
     Notifier *n = m_notifier.load(std::memory_order_acquire);
     if (!n)
         return; // m_watchers counts only things that live in the notifier
+    // Connections first: an async wait whose completion throws (T's move into the future) must
+    // not keep connections from the value.
+    flagConnections();
     // Orders the stamp this publish stored before the load of wakePending (pairs with the fence
     // in waitForChange): either we see a blocked thread re-armed, or it sees our stamp.
     std::atomic_thread_fence(std::memory_order_seq_cst);
     const bool mayWake = n->blocked.load(std::memory_order_relaxed) > 0
                          && !n->wakePending.load(std::memory_order_relaxed);
-    if (mayWake || n->asyncQueued.load(std::memory_order_relaxed)) {
-        AsyncWaitBase *asyncWaits;
-        bool wakeBlocked;
-        {
-            std::lock_guard<std::mutex> locker(n->mutex);
-            asyncWaits = std::exchange(n->asyncWaits, nullptr);
-            n->asyncQueued.store(false, std::memory_order_relaxed);
-            wakeBlocked = n->blocked.load(std::memory_order_relaxed) > 0
-                          && !n->wakePending.load(std::memory_order_relaxed);
-            if (wakeBlocked)
-                n->wakePending.store(true, std::memory_order_relaxed);
-        }
+    if (mayWake || n->asyncQueued.load(std::memory_order_relaxed))
+        wakeWaiters(n, false);
+}
+
+void TopicCore::wakeWaiters(Notifier *n, bool rewake)
+{
+    AsyncWaitBase *asyncWaits;
+    bool wakeBlocked;
+    {
+        std::lock_guard<std::mutex> locker(n->mutex);
+        asyncWaits = std::exchange(n->asyncWaits, nullptr);
+        n->asyncQueued.store(false, std::memory_order_relaxed);
+        if (rewake)
+            n->rewakes.fetch_add(1, std::memory_order_relaxed);
+        wakeBlocked = n->blocked.load(std::memory_order_relaxed) > 0
+                      && (rewake || !n->wakePending.load(std::memory_order_relaxed));
         if (wakeBlocked)
-            n->wake.notify_all();
-        if (asyncWaits)
-            completeAsyncWaits(asyncWaits);
+            n->wakePending.store(true, std::memory_order_relaxed);
     }
-    flagConnections();
+    if (wakeBlocked)
+        n->wake.notify_all();
+    if (asyncWaits)
+        completeAsyncWaits(asyncWaits);
+}
+
+void TopicCore::versionReturned()
+{
+    // A Sub's seen version went back (a canceled wait returned its claim): waiters that went to
+    // sleep on the newer seen version must look again.
+    if (Notifier *n = m_notifier.load(std::memory_order_acquire))
+        wakeWaiters(n, true);
 }
 
 quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
@@ -136,6 +153,7 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
         return stamp;
     Notifier *n = notifier();
     std::unique_lock<std::mutex> locker(n->mutex);
+    const quint32 rewakes = n->rewakes.load(std::memory_order_relaxed);
     n->blocked.fetch_add(1, std::memory_order_relaxed);
     {
         // Counted and re-checked under the topic lock: a publish either sees us counted (and
@@ -144,7 +162,9 @@ quint64 TopicCore::waitForChange(quint64 seenVersion, QDeadlineTimer deadline)
         ++m_watchers;
         stamp = m_stamp.load(std::memory_order_relaxed);
     }
-    while (versionOf(stamp) <= seenVersion && !isClosedStamp(stamp)) {
+    // A rewake (versionReturned) ends the wait too: the caller's seen version may have gone back.
+    while (versionOf(stamp) <= seenVersion && !isClosedStamp(stamp)
+           && n->rewakes.load(std::memory_order_relaxed) == rewakes) {
         // Re-arm: the next publish must wake us again. Then look once more, since a publish
         // that saw the old wake-up still pending did not take the mutex.
         n->wakePending.store(false, std::memory_order_relaxed);

@@ -19,7 +19,8 @@ namespace DropSlot {
 //! Delivered versions strictly increase; the last value published is always delivered. Follows
 //! the context to another thread; ends on Connection::disconnect(), the context's destruction,
 //! the topic's closing or the context's thread finishing. A context whose thread has finished
-//! gets a Connection that is not connected, and a warning.
+//! gets a Connection that is not connected, and a warning. f must not throw (it runs from the
+//! thread's event loop, like a slot).
 template <typename T, typename F>
     requires(!std::is_member_function_pointer_v<std::decay_t<F>>)
 Connection connect(const Topic<T> &topic, const QObject *context, F &&f, ConnectOptions options = {})

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <limits>
+#include <mutex>
 
 QT_BEGIN_NAMESPACE
 class QObject;
@@ -114,9 +115,10 @@ private:
     bool join(QThread *thread);
 
     SpinLock m_sourceLock;            // orders disconnect() against a running delivery
-    bool m_delivering = false;        // guarded by m_sourceLock
+    int m_delivering = 0;             // deliveries running (nested event loops); m_sourceLock
     bool m_releaseAfterDelivery = false; // guarded by m_sourceLock
 
+    std::mutex m_joinMutex;    // one join() at a time: a drain's, a retirement's, start()'s
     SpinLock m_dispatcherLock; // guards m_dispatcher (it changes when the context changes thread)
     Dispatcher *m_dispatcher = nullptr; // holds a reference; null until joined
     bool m_parked = false; // flagged pending before it joined; guarded by m_dispatcherLock

@@ -78,6 +78,10 @@ public:
     void attachConnection(ConnectionCore *connection);
     void detachConnection(ConnectionCore *connection);
 
+    //! A Sub's seen version went back (its canceled async wait returned a claim): wakes blocked
+    //! and async waiters so they look again. No lock may be held.
+    void versionReturned();
+
     //! Blocked waiters, queued async waits and connections (for tests and diagnostics).
     quint32 watcherCount() const noexcept
     {
@@ -107,6 +111,9 @@ protected:
 private:
     Notifier *notifier();
     void completeAsyncWaits(AsyncWaitBase *list);
+    //! Wakes blocked waiters (rewake: even if a wake-up is pending, and make them return) and
+    //! completes the queued async waits.
+    void wakeWaiters(Notifier *n, bool rewake);
     template <typename Predicate>
     AsyncWaitBase *unlinkAsyncWaits(Notifier *n, Predicate matches);
     static void deleteAsyncWaits(AsyncWaitBase *list);

@@ -132,8 +132,18 @@ public:
         }
         const quint64 version = TopicCore::versionOf(snapshot.stamp);
         if (version > 0 && link()->claim(version)) {
-            if (!m_promise.addResult(std::move(snapshot.value)))
-                link()->unclaim(version); // canceled meanwhile: give the version back
+            bool added = false;
+            try {
+                added = m_promise.addResult(std::move(snapshot.value));
+            } catch (...) {
+                m_promise.setException(std::current_exception()); // T's move threw
+            }
+            if (!added) {
+                // Canceled meanwhile, or the move threw: give the version back, and let waiters
+                // that saw it taken look again.
+                link()->unclaim(version);
+                topic->versionReturned();
+            }
         } else if (TopicCore::isClosedStamp(snapshot.stamp)) {
             m_promise.addResult(std::optional<T>());
         } else {
