@@ -156,6 +156,28 @@ private Q_SLOTS:
         QCOMPARE(sub.tryGetMessage().value().value, 5); // still unseen for the Sub
     }
 
+    void asyncWaitWhoseResultMoveThrowsLeavesTheValueUnseen()
+    {
+        Bus<Fragile> bus;
+        Topic<Fragile> topic = bus.topic("t");
+        Sub<Fragile> sub = topic.subscribe();
+        QObject context;
+        int delivered = 0;
+        Connection c = DropSlot::connect(topic, &context, [&](const Fragile &f) { delivered = f.value; },
+                                         {.deliverCurrent = false});
+        QFuture<std::optional<Fragile>> future = sub.waitForMessage();
+        // publish(const T &) copies, then moves the copy into the empty topic (the first move);
+        // the wait then reads a copy and moves it into its future: the second move throws.
+        Fragile::movesUntilThrow = 2;
+        const Fragile value(6);
+        QVERIFY(topic.publish(value));
+        QCOMPARE(Fragile::movesUntilThrow.load(), 0);
+        QVERIFY(future.isFinished());
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, future.result());
+        QCOMPARE(sub.tryGetMessage().value().value, 6); // the claim was given back
+        QTRY_COMPARE(delivered, 6);                     // connections were not skipped
+    }
+
     void deliveryWhoseReadThrowsIsSkippedWithAWarning()
     {
         Bus<Fragile> bus;
