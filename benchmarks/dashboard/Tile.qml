@@ -40,7 +40,6 @@ Rectangle {
         y: tile.height - 12
         width: (tile.width - 10) * Math.max(0, Math.min(1, tile.value / 100))
         height: 6
-        radius: 2
         color: "#6fcf97"
     }
 }
