@@ -220,6 +220,24 @@ double firstOf(const std::vector<Mode> &modes, const QString &name)
     return NaN;
 }
 
+//! text with its spaces turned into line breaks so that no line exceeds width (where a word
+//! allows).
+QString wrapped(const QString &text, qsizetype width)
+{
+    QString out;
+    qsizetype lineStart = 0;
+    for (const QString &word : text.split(u' ')) {
+        if (out.size() > lineStart && out.size() - lineStart + 1 + word.size() > width) {
+            out += u'\n';
+            lineStart = out.size();
+        } else if (out.size() > lineStart) {
+            out += u' ';
+        }
+        out += word;
+    }
+    return out;
+}
+
 //! How busy the rest of the machine was while the windows were measured.
 QString sharing(const std::vector<Mode> &modes, const QHash<QString, QString> &machine)
 {
@@ -286,11 +304,16 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
         out << "\n| peak memory growth |";
         for (const Mode &m : modes)
             out << ' ' << memoryText(m, false) << " |";
-        out << "\n\n<sub>Measured by `" << command << "` on a " << cores << "-vCPU " << cpu
-            << ", " << shared << "; Qt " << qt << ", offscreen software renderer, " << date
-            << ". Medians of " << runs << " runs per mode, each in its own process, the modes "
-            << "alternating. Every figure, its spread and how it is measured: "
-            << "[benchmarks/results.md](benchmarks/results.md#" << DashboardAnchor << ").</sub>\n";
+        const QString runsText = runs == 1
+            ? u"One run"_s
+            : u"Medians of "_s + QString::number(qsizetype(runs)) + u" runs"_s;
+        const QString note = u"<sub>Measured by `"_s + command + u"` on a "_s + cores
+            + u"-vCPU "_s + cpu + u", "_s + shared + u"; Qt "_s + qt
+            + u", offscreen software renderer, "_s + date + u". "_s + runsText
+            + u" per mode, each in its own process, the modes alternating. Every figure, its "
+              "spread and how it is measured: [benchmarks/results.md](benchmarks/results.md#"_s
+            + QLatin1StringView(DashboardAnchor) + u").</sub>"_s;
+        out << "\n\n" << wrapped(note, 100) << '\n';
     }
 
     QTextStream out(&report.markdown);
@@ -352,8 +375,8 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
     row(u"updates applied to tiles per second"_s, plain(u"appliedPerSecond"_s));
     row(u"backlog left at stop (updates)"_s, plain(u"backlogAtStop"_s));
     row(u"peak memory growth"_s, [](const Mode &m) { return memoryText(m, true); });
-    row(u"memory growth during the warm-up (not counted above)"_s,
-        plain(u"memoryWarmupGrowthMiB"_s, u"MiB"_s));
+    row(u"peak memory growth after the warm-up"_s,
+        plain(u"memoryGrowthAfterWarmupMiB"_s, u"MiB"_s));
     row(u"runs that showed every final value within the drain cap"_s,
         [](const Mode &m) -> QString {
             return QString::number(int(m.runs.size()) - lagOf(m).undrained) + u" of "_s
@@ -417,9 +440,10 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
         << "workers stopped; DropSlot, the tiles whose newest value was not shown yet (at most "
         << "one value each, by design).\n"
         << "- peak memory growth: the highest resident memory (VmRSS sampled every 10 ms, and "
-        << "VmHWM) from the start of the window to the final frame, less VmRSS at the start of "
-        << "the window. What the warm-up grew (glyphs, threads, the first values; for the "
-        << "queued feed also its queue so far) is the row below it.\n"
+        << "VmHWM) from the first publish to the final frame, less VmRSS just before the first "
+        << "publish. Every tile already shows a reading by then, so what the scene needs for "
+        << "readings (glyphs, text layouts) is not counted; the worker threads are. After the "
+        << "warm-up: the same from the start of the window, less VmRSS then.\n"
         << "- other processes' CPU: the machine's busy time (`/proc/stat`) less this process's, "
         << "over the window.\n\n";
     out << "![Dashboard benchmark: frames/s and lag](dashboard.png)\n";

@@ -270,6 +270,7 @@ private:
     void start()
     {
         m_rssStartKiB = statusKiB("VmRSS");
+        m_hwmStartKiB = statusKiB("VmHWM");
         m_timer.start();
         for (const auto &thread : m_threads)
             thread->start();
@@ -294,7 +295,9 @@ private:
     bool pollMemory()
     {
         std::this_thread::sleep_for(PollInterval);
-        m_rssPeakKiB = std::max(m_rssPeakKiB, statusKiB("VmRSS"));
+        const qint64 rss = statusKiB("VmRSS");
+        m_rssPeakKiB = std::max(m_rssPeakKiB, rss);
+        m_rssWindowPeakKiB = std::max(m_rssWindowPeakKiB, rss);
         return double(m_rssPeakKiB - m_rssStartKiB) / 1024 > m_options.memoryCapMiB;
     }
 
@@ -308,12 +311,10 @@ private:
             capped = pollMemory();
 
         const qint64 t0 = nowNs();
-        // Memory is counted from here: the warm-up's one-time costs (glyphs, threads, the
-        // first values) are not the feed's.
+        // Memory also counted from here on, without the warm-up.
         const qint64 rss0 = statusKiB("VmRSS");
         const qint64 hwm0 = statusKiB("VmHWM");
-        const qint64 peakBeforeWindow = m_rssPeakKiB;
-        m_rssPeakKiB = rss0;
+        m_rssWindowPeakKiB = rss0;
         const quint64 published0 = m_state.published.load(std::memory_order_relaxed);
         const quint64 applied0 = applied();
         const double gui0 = threadCpuSeconds(m_guiClock);
@@ -355,7 +356,10 @@ private:
         const qint64 drainEnd = nowNs();
         const qint64 hwmEnd = statusKiB("VmHWM");
         // Between polls the high-water mark catches what sampling missed, if it rose at all.
-        const qint64 peak = hwmEnd > hwm0 ? std::max(m_rssPeakKiB, hwmEnd) : m_rssPeakKiB;
+        const qint64 peak =
+            hwmEnd > m_hwmStartKiB ? std::max(m_rssPeakKiB, hwmEnd) : m_rssPeakKiB;
+        const qint64 windowPeak =
+            hwmEnd > hwm0 ? std::max(m_rssWindowPeakKiB, hwmEnd) : m_rssWindowPeakKiB;
 
         std::vector<qint64> frames, ticks;
         {
@@ -387,8 +391,8 @@ private:
         result("appliedPerSecond", double(applied1 - applied0) / window);
         result("published", double(publishedTotal));
         result("backlogAtStop", backlog);
-        result("memoryGrowthMiB", double(peak - rss0) / 1024);
-        result("memoryWarmupGrowthMiB", double(peakBeforeWindow - m_rssStartKiB) / 1024);
+        result("memoryGrowthMiB", double(peak - m_rssStartKiB) / 1024);
+        result("memoryGrowthAfterWarmupMiB", double(windowPeak - rss0) / 1024);
         result("memoryCapped", capped ? 1 : 0);
         result("drained", verified ? 1 : 0);
         if (verified)
@@ -407,7 +411,7 @@ private:
                      frameGaps.worstMs, timerGaps.worstMs,
                      double(published1 - published0) / window,
                      double(applied1 - applied0) / window, backlog,
-                     double(peak - rss0) / 1024, capped ? " (capped)" : "",
+                     double(peak - m_rssStartKiB) / 1024, capped ? " (capped)" : "",
                      verified ? "lag" : "not drained after",
                      double((verified ? verified : drainEnd) - lastPublish) / 1e6);
         if (!verified) {
@@ -448,7 +452,9 @@ private:
     // Set before the conductor starts, then the conductor's.
     clockid_t m_guiClock{};
     qint64 m_rssStartKiB = 0;
+    qint64 m_hwmStartKiB = 0;
     qint64 m_rssPeakKiB = 0;
+    qint64 m_rssWindowPeakKiB = 0;
 };
 
 //! The tiles: items of the scene named "benchTile", in sensor order.
@@ -523,6 +529,15 @@ int main(int argc, char **argv)
     std::unique_ptr<SensorListModel> model;
     if (!options.dropSlot)
         model = std::make_unique<SensorListModel>(names);
+    // Every tile shows a reading from the first frame on, so that what the scene needs for
+    // readings (glyphs, text layouts) is in place before memory is counted.
+    for (int i = 0; i < options.tiles; ++i) {
+        const double reading = FeedWorker::readingOf(i, 0);
+        if (model)
+            model->setReading(i, reading);
+        else
+            bus.topic(names[i]).publish(reading);
+    }
 
     QQmlApplicationEngine engine;
 #ifdef DROPSLOT_QML_BUILD_DIR
