@@ -399,7 +399,9 @@ private:
             result("lagMs", double(verified - lastPublish) / 1e6);
         else
             result("lagAtLeastMs", double(drainEnd - lastPublish) / 1e6);
-        result("otherCpus", ((cpu1.busy - cpu0.busy) - (cpu1.own - cpu0.own)) / window);
+        // Both clocks tick in 1/CLK_TCK s: a quiet machine can come out a tick below zero.
+        result("otherCpus",
+               std::max(0.0, (cpu1.busy - cpu0.busy) - (cpu1.own - cpu0.own)) / window);
         result("stealCpus", (cpu1.steal - cpu0.steal) / window);
         result("ownCpus", (cpu1.own - cpu0.own) / window);
         std::fflush(stdout);
