@@ -186,12 +186,14 @@ struct Tile
 class Harness
 {
 public:
+    //! initial: the reading each tile shows before publishing starts.
     Harness(const Options &options, QQuickWindow *window, std::vector<Tile> tiles,
-            const DropSlot::Bus<double> &bus, const QStringList &names, SensorListModel *model)
+            const DropSlot::Bus<double> &bus, const QStringList &names, SensorListModel *model,
+            std::vector<double> initial)
         : m_options(options), m_window(window), m_tiles(std::move(tiles)), m_bus(bus),
           m_names(names), m_model(model), m_appliedVersions(m_tiles.size())
     {
-        m_state.finalValues.assign(m_tiles.size(), 0.0);
+        m_state.finalValues = std::move(initial);
         pthread_getcpuclockid(pthread_self(), &m_guiClock);
         QObject::connect(window, &QQuickWindow::frameSwapped, window, [this] { onFrame(); });
         m_timer.setTimerType(Qt::PreciseTimer);
@@ -533,12 +535,13 @@ int main(int argc, char **argv)
         model = std::make_unique<SensorListModel>(names);
     // Every tile shows a reading from the first frame on, so that what the scene needs for
     // readings (glyphs, text layouts) is in place before memory is counted.
+    std::vector<double> initial;
     for (int i = 0; i < options.tiles; ++i) {
-        const double reading = FeedWorker::readingOf(i, 0);
+        initial.push_back(FeedWorker::readingOf(i, 0));
         if (model)
-            model->setReading(i, reading);
+            model->setReading(i, initial.back());
         else
-            bus.topic(names[i]).publish(reading);
+            bus.topic(names[i]).publish(initial.back());
     }
 
     QQmlApplicationEngine engine;
@@ -567,7 +570,8 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    Harness harness(options, window, std::move(tiles), bus, names, model.get());
+    Harness harness(options, window, std::move(tiles), bus, names, model.get(),
+                    std::move(initial));
     window->update(); // the first frame starts the run
     return app.exec();
 }
