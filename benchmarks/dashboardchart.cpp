@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -68,7 +69,8 @@ struct Tick
 //! One panel: a title, a row per mode with its bar and value, the grid and its ticks.
 void drawPanel(QPainter &p, int top, const QString &title, const LogAxis &axis,
                const QList<Tick> &ticks, const QList<DashboardBar> &bars,
-               double (*value)(const DashboardBar &), QString (*text)(const DashboardBar &))
+               double (*value)(const DashboardBar &), QString (*text)(const DashboardBar &),
+               std::pair<double, double> (*range)(const DashboardBar &))
 {
     p.setFont(font(17, true));
     p.setPen(Text);
@@ -104,17 +106,29 @@ void drawPanel(QPainter &p, int top, const QString &title, const LogAxis &axis,
         const QColor color = bar.dropSlot ? DropSlotColor : QueuedColor;
         if (x1 > x0)
             p.fillRect(QRectF(x0, y + 9, x1 - x0, RowHeight - 18), color);
+        // The smallest to the largest run.
+        const auto [lo, hi] = range(bar);
+        if (!std::isnan(lo) && !std::isnan(hi) && hi > lo) {
+            const double xl = lo > 0 ? axis.x(lo) : x0;
+            const double xh = axis.x(hi);
+            const double mid = y + RowHeight / 2.0;
+            p.setPen(QPen(Text, 1.5));
+            p.drawLine(QPointF(xl, mid), QPointF(xh, mid));
+            p.drawLine(QPointF(xl, mid - 6), QPointF(xl, mid + 6));
+            p.drawLine(QPointF(xh, mid - 6), QPointF(xh, mid + 6));
+        }
         p.setFont(font(16, true));
         const QString label = text(bar);
+        const double textLeft = std::max(x1, std::isnan(hi) ? x1 : axis.x(hi));
         const int textWidth = p.fontMetrics().horizontalAdvance(label) + 10;
-        if (x1 + textWidth > PlotRight) {
+        if (textLeft + textWidth > PlotRight) {
             p.setPen(Qt::white);
             p.drawText(QRectF(x1 - textWidth - 4, y, textWidth, RowHeight),
                        Qt::AlignRight | Qt::AlignVCenter, label);
         } else {
             p.setPen(Text);
-            p.drawText(QRectF(x1 + 6, y, textWidth, RowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                       label);
+            p.drawText(QRectF(textLeft + 6, y, textWidth, RowHeight),
+                       Qt::AlignLeft | Qt::AlignVCenter, label);
         }
     }
     p.setPen(QPen(Muted, 1));
@@ -150,6 +164,10 @@ bool drawDashboardChart(const DashboardReport &report, const QString &path)
     };
     legend(Margin, DropSlotColor, u"DropSlot: a DropSlotTopic per tile"_s);
     legend(Margin + 420, QueuedColor, u"queued signals into a QAbstractListModel"_s);
+    p.setFont(font(13));
+    p.setPen(Muted);
+    p.drawText(QRectF(Width - Margin - 200, 80, 200, 24), Qt::AlignRight | Qt::AlignVCenter,
+               u"├┤ runs: min–max"_s);
 
     const int plotLeft = Margin + LabelWidth;
     const LogAxis fps{0.1, 1000, plotLeft, PlotRight};
@@ -158,6 +176,9 @@ bool drawDashboardChart(const DashboardReport &report, const QString &path)
               report.bars, [](const DashboardBar &b) { return b.framesPerSecond; },
               [](const DashboardBar &b) -> QString {
                   return b.framesPerSecond == 0 ? u"0"_s : formatFigure(b.framesPerSecond);
+              },
+              [](const DashboardBar &b) {
+                  return std::pair(b.framesPerSecondMin, b.framesPerSecondMax);
               });
     const LogAxis lag{1, 100'000, plotLeft, PlotRight};
     drawPanel(p, Top + panelHeight,
@@ -171,7 +192,8 @@ bool drawDashboardChart(const DashboardReport &report, const QString &path)
               report.bars, [](const DashboardBar &b) { return b.lagMs; },
               [](const DashboardBar &b) -> QString {
                   return (b.lagIsLowerBound ? u"> "_s : QString()) + lagText(b.lagMs);
-              });
+              },
+              [](const DashboardBar &b) { return std::pair(b.lagMsMin, b.lagMsMax); });
     p.end();
     return image.save(path, "PNG");
 }

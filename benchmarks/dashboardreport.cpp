@@ -247,14 +247,19 @@ QString sharing(const std::vector<Mode> &modes, const QHash<QString, QString> &m
             other.push_back(metric(run, u"otherCpus"_s));
     }
     const double median = figureOf(other).median;
-    const QString cores = machine.value(u"cores"_s);
     if (std::isnan(median))
         return QString();
-    if (median < 0.1)
-        return u"otherwise idle (other processes used "_s + formatFigure(std::max(median, 0.0))
-            + u" of its "_s + cores + u" CPUs)"_s;
-    return u"shared with other work (other processes used "_s + formatFigure(median) + u" of its "_s
-        + cores + u" CPUs, median over the measured windows)"_s;
+    const QString used = u"other processes used "_s + formatFigure(median) + u" of its "_s
+        + machine.value(u"cores"_s) + u" CPUs during the measured windows"_s;
+    // The 1-minute load average just before: other work that paused while this ran.
+    const double loadBefore =
+        machine.value(u"dashboard_load_before"_s).section(u' ', 0, 0).toDouble();
+    if (median >= 0.1)
+        return u"shared with other work ("_s + used + u", median)"_s;
+    if (loadBefore >= 0.5)
+        return u"shared with other work, quiet while measured (load average "_s
+            + formatFigure(loadBefore) + u" just before; "_s + used + u')';
+    return u"otherwise idle ("_s + used + u')';
 }
 
 } // namespace
@@ -331,7 +336,7 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
         << "Flat out (the workers publish as fast as they can) and paced (the rate given for "
         << "both workers together). Each run of a mode is its own process and the modes "
         << "alternate; each figure is the median of " << runs
-        << " runs (smallest–largest in small print).\n\n";
+        << " runs (smallest–largest in small print, and as whiskers in the chart).\n\n";
 
     out << "| machine | |\n|---|---|\n";
     out << "| CPU | " << cpu << " |\n";
@@ -371,6 +376,17 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
     row(u"16 ms GUI timer, worst lateness"_s, plain(u"timerLatenessWorstMs"_s, u"ms"_s));
     row(u"16 ms GUI timer, p99 lateness"_s, plain(u"timerLatenessP99Ms"_s, u"ms"_s));
     row(u"GUI thread CPU"_s, plain(u"guiCpuPercent"_s, u"% of a core"_s));
+    row(u"GUI thread CPU per frame (its CPU over its frames; includes applying updates)"_s,
+        [](const Mode &m) -> QString {
+            std::vector<double> perFrame;
+            for (const Metrics &run : m.runs) {
+                const double fps = metric(run, u"framesPerSecond"_s);
+                perFrame.push_back(fps > 0 ? metric(run, u"guiCpuPercent"_s) * 10 / fps : NaN);
+            }
+            const Figure fig = figureOf(perFrame);
+            return fig.count == 0 ? u"no frames"_s
+                                  : withRange(fig, [](double v) { return number(v); }) + u" ms"_s;
+        });
     row(u"updates published per second"_s, plain(u"publishedPerSecond"_s));
     row(u"updates applied to tiles per second"_s, plain(u"appliedPerSecond"_s));
     row(u"backlog left at stop (updates)"_s, plain(u"backlogAtStop"_s));
@@ -451,9 +467,11 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
     // The chart.
     for (const Mode &m : modes) {
         const Lag lag = lagOf(m);
-        report.bars.append({label(m), m.dropSlot, figureOf(m, u"framesPerSecond"_s).median,
-                            std::isinf(lag.figure.median) ? lag.boundMs : lag.figure.median,
-                            std::isinf(lag.figure.median)});
+        const Figure fps = figureOf(m, u"framesPerSecond"_s);
+        const auto bounded = [&](double ms) { return std::isinf(ms) ? lag.boundMs : ms; };
+        report.bars.append({label(m), m.dropSlot, fps.median, bounded(lag.figure.median),
+                            std::isinf(lag.figure.median), fps.min, fps.max,
+                            bounded(lag.figure.min), bounded(lag.figure.max)});
     }
     report.chartTitle = tiles + u" QML tiles, "_s + workers
         + u" worker threads: DropSlot against queued signals"_s;

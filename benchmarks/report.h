@@ -40,6 +40,9 @@ struct DashboardBar
     //! The lag in ms; with lagIsLowerBound, how long the run waited without seeing it.
     double lagMs = 0;
     bool lagIsLowerBound = false;
+    //! The smallest and largest run (the lag's largest is a lower bound when a run did not
+    //! drain).
+    double framesPerSecondMin = 0, framesPerSecondMax = 0, lagMsMin = 0, lagMsMax = 0;
 };
 
 //! The dashboard benchmark's part of the report.
