@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Turns the raw output of several benchmark runs into benchmarks/results.md and results.png.
+// Turns the raw output of several benchmark runs into benchmarks/results.md and the charts.
 //
 //   bench_report --raw DIR --machine FILE --markdown OUT.md --chart OUT.png
+//                [--dashboard-chart DASHBOARD.png] [--readme README.md]
 //
 // DIR holds, for each run N = 1, 2, ...: core-N.csv and floor-N.csv (QTest's CSV logger) and
-// threads-N.tsv (the RESULT lines of bench_threads). The machine FILE holds key=value lines.
-// Every figure is the median over the runs; every ratio is the median of the ratios measured
-// within each run, so drift between processes does not leak into the comparison.
+// threads-N.tsv (the RESULT lines of bench_threads); and dashboard-*.tsv, one per run of one
+// mode of bench_dashboard (dashboardreport.cpp), whose table also replaces the one between the
+// README's dashboard-table markers. The machine FILE holds key=value lines. Every figure is the
+// median over the runs; every ratio is the median of the ratios measured within each run, so
+// drift between processes does not leak into the comparison.
 #include "report.h"
 
 #include <QtCore/QCommandLineParser>
@@ -187,16 +190,7 @@ Stats over(const std::vector<Run> &runs, const Getter &f)
 
 QString fmt(double v)
 {
-    if (std::isnan(v))
-        return u"n/a"_s;
-    const double a = std::abs(v);
-    if (a >= 1000)
-        return QLocale(QLocale::English).toString(v, 'f', 0);
-    if (a >= 100)
-        return QString::number(v, 'f', 0);
-    if (a >= 10)
-        return QString::number(v, 'f', 1);
-    return QString::number(v, 'f', 2);
+    return formatFigure(v);
 }
 
 
@@ -662,6 +656,20 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
 
 } // namespace
 
+QString formatFigure(double v)
+{
+    if (std::isnan(v))
+        return u"n/a"_s;
+    const double a = std::abs(v);
+    if (a >= 1000)
+        return QLocale(QLocale::English).toString(v, 'f', 0);
+    if (a >= 100)
+        return QString::number(v, 'f', 0);
+    if (a >= 10)
+        return QString::number(v, 'f', 1);
+    return QString::number(v, 'f', 2);
+}
+
 QString formatRatio(double v)
 {
     if (std::isnan(v))
@@ -671,6 +679,37 @@ QString formatRatio(double v)
     return (v >= 10 ? QString::number(v, 'f', 0) : QString::number(v, 'f', 2)) + u"×"_s;
 }
 
+//! The text of path, or an empty string.
+QString readText(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return QString();
+    return QString::fromUtf8(file.readAll());
+}
+
+bool writeText(const QString &path, const QString &text)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)
+        || file.write(text.toUtf8()) < 0) {
+        qCritical("bench_report: cannot write %s", qPrintable(path));
+        return false;
+    }
+    return true;
+}
+
+//! Where text holds begin ... end: the start of begin and the end of end; {-1, -1} if not.
+std::pair<qsizetype, qsizetype> markedSpan(const QString &text, const QString &begin,
+                                           const QString &end)
+{
+    const qsizetype from = text.indexOf(begin);
+    const qsizetype to = from < 0 ? -1 : text.indexOf(end, from);
+    if (to < 0)
+        return {-1, -1};
+    return {from, to + end.size()};
+}
+
 int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -678,41 +717,81 @@ int main(int argc, char **argv)
     QGuiApplication app(argc, argv);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Writes results.md and results.png from benchmark runs"_s);
+    parser.setApplicationDescription(u"Writes results.md and the charts from benchmark runs"_s);
     parser.addHelpOption();
     const QCommandLineOption rawOption(u"raw"_s, u"Directory of raw results"_s, u"dir"_s);
     const QCommandLineOption machineOption(u"machine"_s, u"key=value machine file"_s, u"file"_s);
     const QCommandLineOption markdownOption(u"markdown"_s, u"Markdown output"_s, u"file"_s);
     const QCommandLineOption chartOption(u"chart"_s, u"PNG output"_s, u"file"_s);
-    parser.addOptions({rawOption, machineOption, markdownOption, chartOption});
+    const QCommandLineOption dashboardChartOption(u"dashboard-chart"_s,
+                                                  u"The dashboard chart's PNG output"_s,
+                                                  u"file"_s);
+    const QCommandLineOption readmeOption(
+        u"readme"_s, u"README whose dashboard table to replace"_s, u"file"_s);
+    parser.addOptions({rawOption, machineOption, markdownOption, chartOption,
+                       dashboardChartOption, readmeOption});
     parser.process(app);
 
     const std::vector<Run> runs = readRuns(parser.value(rawOption));
-    if (runs.empty()) {
+    const QHash<QString, QString> machine = readMachine(parser.value(machineOption));
+    const DashboardReport dashboard = dashboardReport(parser.value(rawOption), machine);
+    if (runs.empty() && !dashboard.valid) {
         qCritical("bench_report: no results in %s", qPrintable(parser.value(rawOption)));
         return 1;
     }
-    const QHash<QString, QString> machine = readMachine(parser.value(machineOption));
 
-    QFile file(parser.value(markdownOption));
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
-        qCritical("bench_report: cannot write %s", qPrintable(file.fileName()));
-        return 1;
-    }
-    QList<ChartRow> chart;
-    {
-        QTextStream out(&file);
-        writeMarkdown(out, cases(), runs, machine, chart);
-    }
-    file.close();
+    // results.md: the suites' part, then the dashboard's section between markers. A part
+    // whose results are not in DIR (benchmarks/run --only ...) keeps its text from before.
+    const QString begin = u"<!-- dashboard:begin -->"_s;
+    const QString end = u"<!-- dashboard:end -->"_s;
+    const QString previous = readText(parser.value(markdownOption));
+    const auto [from, to] = markedSpan(previous, begin, end);
+    QString suites = from < 0 ? previous : previous.left(from) + previous.mid(to);
+    QString dashboardSection = from < 0 ? QString() : previous.mid(from, to - from);
 
-    const QString subtitle = machine.value(u"model"_s) + u", "_s + machine.value(u"cores"_s)
-        + u" cores, "_s + machine.value(u"date"_s) + u" — median of "_s
-        + QString::number(runs.size()) + u" runs"_s;
-    if (!drawChart(chart, u"DropSlot for Qt: benchmark results"_s, subtitle,
-                   parser.value(chartOption))) {
-        qCritical("bench_report: cannot write %s", qPrintable(parser.value(chartOption)));
-        return 1;
+    if (!runs.empty()) {
+        suites.clear();
+        QList<ChartRow> chart;
+        {
+            QTextStream out(&suites);
+            writeMarkdown(out, cases(), runs, machine, chart);
+        }
+        const QString subtitle = machine.value(u"model"_s) + u", "_s + machine.value(u"cores"_s)
+            + u" cores, "_s + machine.value(u"date"_s) + u" — median of "_s
+            + QString::number(runs.size()) + u" runs"_s;
+        if (!drawChart(chart, u"DropSlot for Qt: benchmark results"_s, subtitle,
+                       parser.value(chartOption))) {
+            qCritical("bench_report: cannot write %s", qPrintable(parser.value(chartOption)));
+            return 1;
+        }
     }
-    return 0;
+    if (dashboard.valid) {
+        dashboardSection = begin + u'\n' + dashboard.markdown + end;
+        if (parser.isSet(dashboardChartOption)
+            && !drawDashboardChart(dashboard, parser.value(dashboardChartOption))) {
+            qCritical("bench_report: cannot write %s",
+                      qPrintable(parser.value(dashboardChartOption)));
+            return 1;
+        }
+        if (parser.isSet(readmeOption)) {
+            const QString tableBegin = u"<!-- dashboard-table:begin -->"_s;
+            const QString tableEnd = u"<!-- dashboard-table:end -->"_s;
+            QString readme = readText(parser.value(readmeOption));
+            const auto [tableFrom, tableTo] = markedSpan(readme, tableBegin, tableEnd);
+            if (tableFrom < 0) {
+                qWarning("bench_report: %s has no %s ... %s: its table is left as it is",
+                         qPrintable(parser.value(readmeOption)), qPrintable(tableBegin),
+                         qPrintable(tableEnd));
+            } else {
+                readme.replace(tableFrom, tableTo - tableFrom,
+                               tableBegin + u'\n' + dashboard.readmeTable + tableEnd);
+                if (!writeText(parser.value(readmeOption), readme))
+                    return 1;
+            }
+        }
+    }
+    QString markdown = suites.trimmed() + u'\n';
+    if (!dashboardSection.isEmpty())
+        markdown += u'\n' + dashboardSection + u'\n';
+    return writeText(parser.value(markdownOption), markdown) ? 0 : 1;
 }
