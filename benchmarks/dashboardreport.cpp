@@ -91,47 +91,23 @@ std::vector<Mode> readModes(const QString &dir)
 
 // ---- statistics -------------------------------------------------------------------------------
 
-struct Figure
-{
-    double median = NaN;
-    double min = NaN;
-    double max = NaN;
-    int count = 0;
-};
-
-Figure figureOf(std::vector<double> values)
-{
-    const auto missing = [](double v) { return std::isnan(v); };
-    values.erase(std::remove_if(values.begin(), values.end(), missing), values.end());
-    Figure f;
-    if (values.empty())
-        return f;
-    std::sort(values.begin(), values.end());
-    const std::size_t mid = values.size() / 2;
-    f.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    f.min = values.front();
-    f.max = values.back();
-    f.count = int(values.size());
-    return f;
-}
-
 double metric(const Metrics &run, const QString &name)
 {
     return run.value(name, NaN);
 }
 
-Figure figureOf(const Mode &m, const QString &name)
+Stats figureOf(const Mode &m, const QString &name)
 {
     std::vector<double> values;
     for (const Metrics &run : m.runs)
         values.push_back(metric(run, name));
-    return figureOf(values);
+    return statsOf(values);
 }
 
 //! The lag: a run that did not drain counts as infinite; bound is the least such a run waited.
 struct Lag
 {
-    Figure figure;
+    Stats figure;
     double boundMs = Infinity;
     int undrained = 0;
 };
@@ -149,7 +125,7 @@ Lag lagOf(const Mode &m)
             lag.boundMs = std::min(lag.boundMs, metric(run, u"lagAtLeastMs"_s));
         }
     }
-    lag.figure = figureOf(values);
+    lag.figure = statsOf(values);
     return lag;
 }
 
@@ -179,7 +155,7 @@ QString milliseconds(double ms, double boundMs = NaN)
 
 //! median <sub>min–max</sub>, each formatted by f.
 template <typename Format>
-QString withRange(const Figure &fig, Format f)
+QString withRange(const Stats &fig, Format f)
 {
     if (fig.count == 0)
         return u"n/a"_s;
@@ -196,7 +172,7 @@ QString lagText(const Lag &lag, bool range)
 
 QString memoryText(const Mode &m, bool range)
 {
-    const Figure fig = figureOf(m, u"memoryGrowthMiB"_s);
+    const Stats fig = figureOf(m, u"memoryGrowthMiB"_s);
     QString text = range ? withRange(fig, [](double v) { return number(v); })
                          : number(fig.median);
     text += u" MiB"_s;
@@ -246,7 +222,7 @@ QString sharing(const std::vector<Mode> &modes, const QHash<QString, QString> &m
         for (const Metrics &run : m.runs)
             other.push_back(metric(run, u"otherCpus"_s));
     }
-    const double median = figureOf(other).median;
+    const double median = statsOf(other).median;
     if (std::isnan(median))
         return QString();
     const QString used = u"other processes used "_s + formatFigure(median) + u" of its "_s
@@ -383,7 +359,7 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
                 const double fps = metric(run, u"framesPerSecond"_s);
                 perFrame.push_back(fps > 0 ? metric(run, u"guiCpuPercent"_s) * 10 / fps : NaN);
             }
-            const Figure fig = figureOf(perFrame);
+            const Stats fig = statsOf(perFrame);
             return fig.count == 0 ? u"no frames"_s
                                   : withRange(fig, [](double v) { return number(v); }) + u" ms"_s;
         });
@@ -467,7 +443,7 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
     // The chart.
     for (const Mode &m : modes) {
         const Lag lag = lagOf(m);
-        const Figure fps = figureOf(m, u"framesPerSecond"_s);
+        const Stats fps = figureOf(m, u"framesPerSecond"_s);
         const auto bounded = [&](double ms) { return std::isinf(ms) ? lag.boundMs : ms; };
         report.bars.append({label(m), m.dropSlot, fps.median, bounded(lag.figure.median),
                             std::isinf(lag.figure.median), fps.min, fps.max,

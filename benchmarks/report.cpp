@@ -154,30 +154,6 @@ QHash<QString, QString> readMachine(const QString &path)
 
 // ---- statistics -------------------------------------------------------------------------------
 
-struct Stats
-{
-    double median = NaN;
-    double min = NaN;
-    double max = NaN;
-    int count = 0;
-};
-
-Stats statsOf(std::vector<double> values)
-{
-    const auto missing = [](double v) { return std::isnan(v); };
-    values.erase(std::remove_if(values.begin(), values.end(), missing), values.end());
-    Stats s;
-    if (values.empty())
-        return s;
-    std::sort(values.begin(), values.end());
-    const std::size_t mid = values.size() / 2;
-    s.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    s.min = values.front();
-    s.max = values.back();
-    s.count = int(values.size());
-    return s;
-}
-
 Stats over(const std::vector<Run> &runs, const Getter &f)
 {
     std::vector<double> values;
@@ -794,4 +770,20 @@ int main(int argc, char **argv)
     if (!dashboardSection.isEmpty())
         markdown += u'\n' + dashboardSection + u'\n';
     return writeText(parser.value(markdownOption), markdown) ? 0 : 1;
+}
+
+Stats statsOf(std::vector<double> values)
+{
+    const auto missing = [](double v) { return std::isnan(v); };
+    values.erase(std::remove_if(values.begin(), values.end(), missing), values.end());
+    Stats s;
+    if (values.empty())
+        return s;
+    std::sort(values.begin(), values.end());
+    const std::size_t mid = values.size() / 2;
+    s.median = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    s.min = values.front();
+    s.max = values.back();
+    s.count = int(values.size());
+    return s;
 }

@@ -7,6 +7,9 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+#include <limits>
+#include <vector>
+
 //! One bar pair of the chart: a benchmark case, how it compares with its baseline and with
 //! its target.
 struct ChartRow
@@ -20,6 +23,18 @@ struct ChartRow
     //! Measured over target, oriented so that <= 1 meets the target; NaN when not measured.
     double overTarget = 0;
 };
+
+//! The median and range of some runs' values (NaN ones left out); NaN and 0 runs when none.
+struct Stats
+{
+    double median = std::numeric_limits<double>::quiet_NaN();
+    double min = std::numeric_limits<double>::quiet_NaN();
+    double max = std::numeric_limits<double>::quiet_NaN();
+    int count = 0;
+};
+
+//! The Stats of values.
+Stats statsOf(std::vector<double> values);
 
 //! A figure as the report prints it: "46.9", "7.00", "129", "1,211", or "n/a".
 QString formatFigure(double v);
