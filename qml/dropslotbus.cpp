@@ -4,6 +4,7 @@
 #include "jsvalue_p.h"
 
 #include <QtQml/QJSValue>
+#include <QtQml/qqmlinfo.h>
 
 namespace DropSlot {
 
@@ -67,8 +68,8 @@ std::shared_ptr<const detail::QmlBusAdapter> detail::BusProperty::adapter() cons
     return defaultAdapter;
 }
 
-bool detail::BusProperty::set(DropSlotBus *bus, QObject *owner,
-                              std::function<void(bool lost)> onChanged)
+bool detail::BusProperty::set(DropSlotBus *bus, QObject *owner, std::function<void()> onChanged,
+                              std::function<QString()> lostWarning)
 {
     // A lost bus stays lost until another bus is set: null is what a binding to the destroyed
     // object evaluates to as it goes, not a choice of the default bus.
@@ -79,15 +80,21 @@ bool detail::BusProperty::set(DropSlotBus *bus, QObject *owner,
     m_lost = false;
     m_adapter = bus ? bus->m_adapter : nullptr;
     if (bus) {
-        m_destroyed = QObject::connect(bus, &QObject::destroyed, owner, [this, onChanged] {
+        m_destroyed = QObject::connect(bus, &QObject::destroyed, owner,
+                                       [this, owner, onChanged, lostWarning] {
             // Not the default bus: that would show another source's data under the same name.
             m_bus = nullptr;
             m_lost = true;
             m_adapter.reset();
-            onChanged(true);
+            onChanged();
+            // Said a moment later, and only if the owner outlives the moment.
+            QMetaObject::invokeMethod(owner, [this, owner, lostWarning] {
+                if (m_lost)
+                    qmlWarning(owner).noquote() << lostWarning();
+            }, Qt::QueuedConnection);
         });
     }
-    onChanged(false);
+    onChanged();
     return true;
 }
 

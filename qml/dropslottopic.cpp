@@ -9,6 +9,8 @@
 #include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickWindow>
 
+using namespace Qt::StringLiterals;
+
 namespace DropSlot {
 
 DropSlotTopic::DropSlotTopic(QObject *parent) : QObject(parent) { }
@@ -42,19 +44,12 @@ void DropSlotTopic::setName(const QString &name)
 
 void DropSlotTopic::setBus(DropSlotBus *bus)
 {
-    m_bus.set(bus, this, [this](bool lost) {
+    m_bus.set(bus, this, [this] {
         Q_EMIT busChanged();
         resubscribe();
-        if (!lost)
-            return;
-        // Said a moment later, and only if the element outlives the moment: when a bus and its
-        // elements are destroyed together (a page closing), nothing is wrong.
-        QMetaObject::invokeMethod(this, [this] {
-            if (m_bus.isLost()) {
-                qmlWarning(this) << "the bus of topic \"" << m_name
-                                 << "\" was destroyed; it shows no value until it is given a bus";
-            }
-        }, Qt::QueuedConnection);
+    }, [this]() -> QString { // a QString, not a QStringBuilder of temporaries
+        return u"the bus of topic \""_s + m_name
+               + u"\" was destroyed; it shows no value until it is given a bus"_s;
     });
 }
 

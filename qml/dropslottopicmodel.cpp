@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <limits>
 
+using namespace Qt::StringLiterals;
+
 namespace DropSlot {
 
 struct DropSlotTopicModel::Row
@@ -46,18 +48,12 @@ void DropSlotTopicModel::componentComplete()
 
 void DropSlotTopicModel::setBus(DropSlotBus *bus)
 {
-    m_bus.set(bus, this, [this](bool lost) {
+    m_bus.set(bus, this, [this] {
         Q_EMIT busChanged();
         rebuild();
-        if (!lost)
-            return;
-        // As DropSlotTopic: only a model that outlives its bus says so.
-        QMetaObject::invokeMethod(this, [this] {
-            if (m_bus.isLost()) {
-                qmlWarning(this) << "the bus of the model for \"" << m_filter
-                                 << "\" was destroyed; it shows no topics until it is given a bus";
-            }
-        }, Qt::QueuedConnection);
+    }, [this]() -> QString { // a QString, not a QStringBuilder of temporaries
+        return u"the bus of the model for \""_s + m_filter
+               + u"\" was destroyed; it shows no topics until it is given a bus"_s;
     });
 }
 

@@ -155,9 +155,12 @@ public:
     bool isLost() const { return m_lost; }
     //! The bus to use: the set bus's, defaultBus()'s when none is set, null when it was lost.
     std::shared_ptr<const QmlBusAdapter> adapter() const;
-    //! Sets the bus; false if unchanged. onChanged(false) runs now, and onChanged(true) if the
-    //! bus object is destroyed (the property then reads null); owner is the property's object.
-    bool set(DropSlotBus *bus, QObject *owner, std::function<void(bool lost)> onChanged);
+    //! Sets the bus; false if unchanged. onChanged runs now, and again if the bus object is
+    //! destroyed (the property then reads null); owner is the property's object. If owner
+    //! outlives that moment, it warns lostWarning() (a bus and its elements destroyed together,
+    //! as a page closes, is nothing to warn about).
+    bool set(DropSlotBus *bus, QObject *owner, std::function<void()> onChanged,
+             std::function<QString()> lostWarning);
 
 private:
     QPointer<DropSlotBus> m_bus;
