@@ -18,7 +18,8 @@ cd "$(dirname "$0")"
 packages=(cmake ninja-build g++ qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools
           qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
           qml6-module-qtquick qml6-module-qtquick-window qml6-module-qttest qml-qt6
-          pkg-config)
+          pkg-config
+          mosquitto mosquitto-clients libmosquitto-dev openssl)
 # The test suite also builds the API reference (HTML and .qch) and fails on any warning in it.
 doc_packages=(doxygen qt6-documentation-tools)
 

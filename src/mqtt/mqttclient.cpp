@@ -118,8 +118,7 @@ bool MqttClient::open(QString *error)
     rc = mosquitto_connect_bind_async(m_mosq, m_config.host.constData(), m_config.port,
                                       m_config.keepAliveSeconds, nullptr);
     if (rc != MOSQ_ERR_SUCCESS) {
-        *error = QStringLiteral("cannot connect to %1:%2: %3")
-                         .arg(QString::fromUtf8(m_config.host)).arg(m_config.port).arg(describe(rc));
+        *error = describe(rc);
         return false;
     }
     watchSocket();

@@ -61,6 +61,8 @@ public:
     //! Sends DISCONNECT, writes what the socket takes now without waiting, and closes.
     void close();
     bool isOpen() const;
+    //! True while handlers run: the client is on the stack and must be let go of with deleteLater.
+    bool isDelivering() const { return m_delivering; }
 
 private:
     struct Connected { int receiveMaximum; };

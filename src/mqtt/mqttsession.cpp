@@ -460,7 +460,7 @@ void MqttSession::dropClient()
     if (!m_client)
         return;
     m_client->close();
-    if (m_inClient > 0)
+    if (m_inClient > 0 || m_client->isDelivering())
         m_client->deleteLater(); // called from its handler: it is still on the stack
     else
         delete m_client;

@@ -104,6 +104,14 @@ bool TestBroker::writeConfig()
                 + m_dir.filePath(QStringLiteral("server.crt")).toLocal8Bit() + "\nkeyfile "
                 + m_dir.filePath(QStringLiteral("server.key")).toLocal8Bit() + "\n";
     }
+    // Mosquitto started as root runs as the user "mosquitto": it must be able to read these.
+    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+    for (const char *name : {"passwords", "ca.crt", "server.crt", "server.key"}) {
+        const QString path = m_dir.filePath(QLatin1StringView(name));
+        if (QFile::exists(path))
+            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    }
     QFile file(m_dir.filePath(QStringLiteral("mosquitto.conf")));
     if (!file.open(QIODevice::WriteOnly)) {
         m_error = file.errorString();
