@@ -144,17 +144,29 @@ void MqttClient::watchSocket()
     m_keepAlive->start();
 }
 
-void MqttClient::afterCall(int rc)
+void MqttClient::afterCall(int rc, Delivery delivery)
 {
-    if (m_failed)
+    if (!m_failed) {
+        if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING)
+            fail(QStringLiteral("connection lost: %1").arg(describe(rc)));
+        else if (mosquitto_socket(m_mosq) < 0)
+            fail(QStringLiteral("connection lost"));
+        else
+            updateWriteInterest();
+    }
+    if (m_events.empty())
+        return;
+    if (delivery == Delivery::Now)
         return deliverEvents();
-    if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_CONN_PENDING)
-        fail(QStringLiteral("connection lost: %1").arg(describe(rc)));
-    else if (mosquitto_socket(m_mosq) < 0)
-        fail(QStringLiteral("connection lost"));
-    else
-        updateWriteInterest();
-    deliverEvents();
+    // From publish() or subscribe(): their caller has not yet seen the mid whose completion may
+    // be among the events (a QoS 0 message written at once), so the events come from the loop.
+    if (!m_deliveryQueued) {
+        m_deliveryQueued = true;
+        QMetaObject::invokeMethod(this, [this] {
+            m_deliveryQueued = false;
+            deliverEvents();
+        }, Qt::QueuedConnection);
+    }
 }
 
 void MqttClient::updateWriteInterest()
@@ -220,10 +232,10 @@ int MqttClient::publish(const QByteArray &topic, const QByteArray &payload, int 
     if (rc != MOSQ_ERR_SUCCESS) {
         *error = describe(rc);
         afterCall(rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_ERRNO
-                          ? rc : MOSQ_ERR_SUCCESS);
+                          ? rc : MOSQ_ERR_SUCCESS, Delivery::Later);
         return -1;
     }
-    afterCall(MOSQ_ERR_SUCCESS);
+    afterCall(MOSQ_ERR_SUCCESS, Delivery::Later);
     return mid;
 }
 
@@ -238,7 +250,7 @@ bool MqttClient::subscribe(const QByteArray &filter, int qos, QString *error)
                                           MQTT_SUB_OPT_NO_LOCAL, nullptr);
     if (rc != MOSQ_ERR_SUCCESS)
         *error = describe(rc);
-    afterCall(MOSQ_ERR_SUCCESS);
+    afterCall(MOSQ_ERR_SUCCESS, Delivery::Later);
     return rc == MOSQ_ERR_SUCCESS;
 }
 

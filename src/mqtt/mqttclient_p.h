@@ -2,8 +2,8 @@
 // One MQTT 5 connection on libmosquitto, driven by the thread it lives in: its socket is watched
 // by QSocketNotifiers and its keep-alive by a timer, so libmosquitto never runs a thread of its own
 // and every call into it comes from this one thread. libmosquitto's callbacks only queue events;
-// they are handed to the handlers after the library call returns, so a handler may call publish()
-// or subscribe() again. A lost connection is final: the owner creates a new client to reconnect,
+// they are handed to the handlers after the library call returns (after publish() and
+// subscribe(): from the event loop), so a handler may call publish() or subscribe() again. A lost connection is final: the owner creates a new client to reconnect,
 // which also drops whatever the old one still held (nothing queues while disconnected).
 #pragma once
 
@@ -73,8 +73,10 @@ private:
 
     void installCallbacks();
     void watchSocket();
-    //! After a libmosquitto call: rc != success means the connection is gone.
-    void afterCall(int rc);
+    enum class Delivery { Now, Later };
+    //! After a libmosquitto call: rc != success means the connection is gone. Queued events
+    //! reach the handlers now, or from the event loop.
+    void afterCall(int rc, Delivery delivery = Delivery::Now);
     void fail(const QString &reason);
     void updateWriteInterest();
     void deliverEvents();
@@ -86,6 +88,7 @@ private:
     QTimer *m_keepAlive = nullptr;
     std::vector<Event> m_events;
     bool m_delivering = false;
+    bool m_deliveryQueued = false;
     bool m_failed = false;
 };
 
