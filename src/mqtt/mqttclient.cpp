@@ -169,6 +169,19 @@ void MqttClient::afterCall(int rc, Delivery delivery)
     }
 }
 
+void MqttClient::releaseNotifiers()
+{
+    // Possibly from inside one of their activations: disabled now, deleted from the event loop.
+    for (auto *notifier : {&m_read, &m_write}) {
+        if (*notifier) {
+            (*notifier)->setEnabled(false);
+            notifier->release()->deleteLater();
+        }
+    }
+    if (m_keepAlive)
+        m_keepAlive->stop();
+}
+
 void MqttClient::updateWriteInterest()
 {
     if (m_write)
@@ -180,10 +193,7 @@ void MqttClient::fail(const QString &reason)
     if (m_failed)
         return;
     m_failed = true;
-    m_read.reset();
-    m_write.reset();
-    if (m_keepAlive)
-        m_keepAlive->stop();
+    releaseNotifiers();
     // A refusal or disconnect queued its own, more precise, reason already.
     const bool explained = std::any_of(m_events.begin(), m_events.end(),
                                        [](const Event &e) { return std::holds_alternative<Lost>(e); });
@@ -259,10 +269,7 @@ void MqttClient::close()
     if (!m_mosq || m_failed)
         return;
     m_failed = true;
-    m_read.reset();
-    m_write.reset();
-    if (m_keepAlive)
-        m_keepAlive->stop();
+    releaseNotifiers();
     mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, nullptr);
     // What the socket does not take now is dropped: stop() must not wait on the network.
     for (int i = 0; i < 64 && mosquitto_want_write(m_mosq) && mosquitto_socket(m_mosq) >= 0; ++i) {

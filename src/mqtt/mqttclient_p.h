@@ -79,6 +79,7 @@ private:
     void afterCall(int rc, Delivery delivery = Delivery::Now);
     void fail(const QString &reason);
     void updateWriteInterest();
+    void releaseNotifiers();
     void deliverEvents();
 
     MqttClientConfig m_config;
