@@ -73,6 +73,56 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(retained(broker, u"site1/robot/name"_s), u"Zoë"_s.toUtf8(), 10000);
     }
 
+    void aLateJoinerGetsEveryCurrentValue()
+    {
+        TestBroker broker;
+        REQUIRE_BROKER(broker);
+        Bus<int> source;
+        MqttBridge out(source, optionsFor(broker));
+        out.exportTopics(u"farm/#"_s);
+        out.start();
+        WAIT_CONNECTED(out);
+        for (int round = 0; round < 3; ++round)
+            for (int t = 0; t < 20; ++t)
+                source.publish(u"farm/%1"_s.arg(t), round * 100 + t);
+        QTRY_COMPARE_WITH_TIMEOUT(retained(broker, u"farm/19"_s), QByteArray("219"), 10000);
+
+        Bus<int> late; // starts after every value was published
+        MqttBridge in(late, optionsFor(broker));
+        in.importTopics(u"farm/#"_s);
+        in.start();
+        WAIT_CONNECTED(in);
+        QTRY_COMPARE_WITH_TIMEOUT(late.topicCount(), 20, 10000);
+        for (int t = 0; t < 20; ++t)
+            QCOMPARE(late.topic(u"farm/%1"_s.arg(t)).latest(), 200 + t);
+    }
+
+    void liveMessagesReachOtherSubscribers()
+    {
+        TestBroker broker;
+        REQUIRE_BROKER(broker);
+        Bus<QString> bus;
+        MqttBridge bridge(bus, optionsFor(broker));
+        bridge.exportTopics(u"live"_s);
+        bridge.start();
+        WAIT_CONNECTED(bridge);
+        // mosquitto_sub -R prints only messages that are not retained copies: live traffic.
+        QProcess sub;
+        // stdbuf: its output to a pipe is line-buffered, so its SUBACK is seen when it happens.
+        sub.start(u"stdbuf"_s, QStringList{u"-oL"_s, u"mosquitto_sub"_s} + broker.clientArgs()
+                                      + QStringList{u"-t"_s, u"live"_s, u"-R"_s, u"-C"_s, u"1"_s, u"-W"_s, u"10"_s, u"-d"_s});
+        QVERIFY(sub.waitForStarted());
+        QByteArray debug; // -d: wait for its SUBACK before publishing
+        while (!debug.contains("SUBACK") && sub.waitForReadyRead(10000))
+            debug += sub.readAllStandardOutput();
+        QVERIFY(debug.contains("SUBACK"));
+        bus.publish(u"live", u"now"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(bridge.stats().sent, 1u, 10000);
+        QVERIFY(sub.waitForFinished(15000));
+        debug += sub.readAllStandardOutput();
+        QVERIFY2(debug.contains("\nnow\n"), debug.constData());
+    }
+
     void ownMessagesAreNotImportedBackNorImportsExportedAgain()
     {
         TestBroker broker;
