@@ -318,6 +318,33 @@ private Q_SLOTS:
         QVERIFY(stats.sent + stats.coalesced <= quint64(updates));
     }
 
+    void minimumIntervalLimitsMessagesPerTopic()
+    {
+        TestBroker broker;
+        REQUIRE_BROKER(broker);
+        Bus<int> bus;
+        MqttOptions options = optionsFor(broker);
+        options.minimumIntervalMs = 100;
+        MqttBridge bridge(bus, options);
+        bridge.exportTopics(u"slow"_s);
+        bridge.start();
+        WAIT_CONNECTED(bridge);
+        const Topic<int> topic = bus.topic(u"slow");
+        QElapsedTimer elapsed;
+        elapsed.start();
+        int i = 0;
+        while (bridge.stats().sent < 4) { // publishing all the while, on this thread
+            topic.publish(++i);
+            QCoreApplication::processEvents();
+            QVERIFY(elapsed.elapsed() < 20000);
+        }
+        // At most one message per 100 ms: the first at once, then one per interval.
+        QVERIFY2(bridge.stats().sent <= quint64(elapsed.elapsed() / 100 + 1),
+                 qPrintable(u"%1 sent in %2 ms"_s.arg(bridge.stats().sent).arg(elapsed.elapsed())));
+        QVERIFY(elapsed.elapsed() >= 300);
+        QTRY_COMPARE_WITH_TIMEOUT(retained(broker, u"slow"_s), QByteArray::number(i), 10000); // the last arrives
+    }
+
     void qos0AndQos2Work()
     {
         TestBroker broker;
