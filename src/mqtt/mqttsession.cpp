@@ -162,7 +162,7 @@ void MqttSession::pump()
     if (m_pumping)
         return; // an acknowledgement during a send: the loop below goes on
     m_pumping = true;
-    while (m_connected && !m_ready.empty() && m_inFlight.size() < m_budget) {
+    while (m_connected && m_client->isOpen() && !m_ready.empty() && m_inFlight.size() < m_budget) {
         const QString name = std::move(m_ready.front());
         m_ready.pop_front();
         auto it = m_entries.find(name);
@@ -209,19 +209,21 @@ void MqttSession::send(const QString &name, Entry &entry)
         MqttStatus::add(m_status->coalesced, encoded->version - entry.sentVersion - 1);
     entry.sentVersion = std::max(entry.sentVersion, encoded->version);
 
+    entry.localOrigin = true; // a value of this bus: after a reconnect it is sent again
     QString error;
     ++m_inClient;
     const int mid = m_client->publish(entry.brokerTopic, payload, m_options.qos, m_options.retain, &error);
     --m_inClient;
     if (mid < 0) {
-        if (m_connected) { // refused by the library (e.g. larger than the broker accepts)
+        // A connection that just broke (its loss is reported from the event loop) refuses too:
+        // the value is not refused, it goes out after the reconnect.
+        if (m_client->isOpen()) { // refused by the library (e.g. larger than the broker accepts)
             MqttStatus::add(m_status->rejected);
             warnOnce(&entry, name, QStringLiteral("not exported: %1").arg(error));
         }
         return;
     }
     entry.inFlight = true;
-    entry.localOrigin = true;
     entry.lastWire = std::move(payload);
     entry.warned = false;
     m_inFlight.insert(mid, name);
