@@ -31,7 +31,7 @@ namespace {
 
 void out(const QByteArray &key, double value)
 {
-    std::printf("%s\t%.6g\n", key.constData(), value);
+    std::printf("%s\t%.10g\n", key.constData(), value);
     std::fflush(stdout);
 }
 
@@ -593,7 +593,7 @@ struct Subscriber
             static_cast<Subscriber *>(self)->received.fetch_add(1, std::memory_order_relaxed);
         });
         mosquitto_connect_callback_set(mosq, [](mosquitto *m, void *, int) {
-            mosquitto_subscribe(m, nullptr, "fleet/#", 1);
+            mosquitto_subscribe(m, nullptr, "fleet/#", 0);
         });
         mosquitto_connect(mosq, "127.0.0.1", port, 30);
         mosquitto_loop_start(mosq);
