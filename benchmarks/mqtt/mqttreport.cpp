@@ -271,7 +271,7 @@ int main(int argc, char **argv)
             << "Broker CPU is the change of utime + stime in `/proc/<mosquitto pid>/stat` from the start "
             << "until the subscriber has been quiet for 300 ms, over that wall time.\n\n"
             << "| N × M at R Hz | updates | messages sent | coalesced (saved) | messages/s | subscriber got | "
-               "broker CPU | broker µs per message in+out | bridges' CPU |\n"
+               "broker CPU | broker CPU µs per message handled (in, or out to a subscriber) | bridges' CPU |\n"
             << "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
         for (const QString &c : cases) {
             const auto s = [&](const char *what) { return scale.value(u"scale."_s + c + u'.' + QLatin1StringView(what)); };
