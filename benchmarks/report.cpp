@@ -720,7 +720,13 @@ int main(int argc, char **argv)
     // whose results are not in DIR (benchmarks/run --only ...) keeps its text from before.
     const QString begin = u"<!-- dashboard:begin -->"_s;
     const QString end = u"<!-- dashboard:end -->"_s;
-    const QString previous = readText(parser.value(markdownOption));
+    QString previous = readText(parser.value(markdownOption));
+    // The MQTT section (benchmarks/run --only mqtt writes it) is kept as it is, at the end.
+    const QString mqttBegin = u"<!-- mqtt:begin -->"_s, mqttEnd = u"<!-- mqtt:end -->"_s;
+    const auto [mqttFrom, mqttTo] = markedSpan(previous, mqttBegin, mqttEnd);
+    const QString mqttSection = mqttFrom < 0 ? QString() : previous.mid(mqttFrom, mqttTo - mqttFrom);
+    if (mqttFrom >= 0)
+        previous.remove(mqttFrom, mqttTo - mqttFrom);
     const auto [from, to] = markedSpan(previous, begin, end);
     QString suites = from < 0 ? previous : previous.left(from) + previous.mid(to);
     QString dashboardSection = from < 0 ? QString() : previous.mid(from, to - from);
@@ -769,6 +775,8 @@ int main(int argc, char **argv)
     QString markdown = suites.trimmed() + u'\n';
     if (!dashboardSection.isEmpty())
         markdown += u'\n' + dashboardSection + u'\n';
+    if (!mqttSection.isEmpty())
+        markdown += u'\n' + mqttSection + u'\n';
     return writeText(parser.value(markdownOption), markdown) ? 0 : 1;
 }
 
