@@ -35,6 +35,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -96,6 +97,11 @@ QString withSeparators(double v)
     return QLocale(QLocale::English).toString(qRound64(v));
 }
 
+[[maybe_unused]] QString milliseconds(double ms)
+{
+    return ms < 0 ? u"–"_s : u"%1 ms"_s.arg(ms, 0, 'f', 1);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -154,9 +160,12 @@ int main(int argc, char **argv)
     DashboardStats stats([&farm, &feed] { return farm ? farm->publishes() : feed->farmPublishes(); });
     if (feed) {
         // Printed as they happen, so that a person (or a test) watching sees the farm come and go.
-        auto printLink = [&feed] {
-            std::printf("dashboard: link %s, sensor farm %s\n", qPrintable(feed->state()), qPrintable(feed->farmStatus()));
-            std::fflush(stdout);
+        auto printLink = [&feed, printed = QString()]() mutable {
+            const QString now = u"link %1, sensor farm %2"_s.arg(feed->state(), feed->farmStatus());
+            if (now != std::exchange(printed, now)) {
+                std::printf("dashboard: %s\n", qPrintable(now));
+                std::fflush(stdout);
+            }
         };
         QObject::connect(feed.get(), &MqttFeed::stateChanged, &app, printLink);
         QObject::connect(feed.get(), &MqttFeed::farmStatusChanged, &app, printLink);
@@ -191,10 +200,10 @@ int main(int argc, char **argv)
         // when the farm dies and down when it is back.
         QObject::connect(feed.get(), &MqttFeed::sampled, &app, [&] {
             const auto stale = std::count_if(tiles.cbegin(), tiles.cend(), [](const TileView &t) { return t.topic->isStale(); });
-            std::printf("dashboard: %.0f s: link %s, sensor farm %s, %lld tiles, %lld stale, %s messages/s, round trip %.2f ms\n",
+            std::printf("dashboard: %.0f s: link %s, sensor farm %s, %lld tiles, %lld stale, %s messages/s, round trip %s\n",
                         stats.secondsRunning(), qPrintable(feed->state()), qPrintable(feed->farmStatus()),
                         static_cast<long long>(tiles.size()), static_cast<long long>(stale),
-                        qPrintable(withSeparators(feed->messagesPerSecond())), feed->roundTripMs());
+                        qPrintable(withSeparators(feed->messagesPerSecond())), qPrintable(milliseconds(feed->roundTripMs())));
             std::fflush(stdout);
         });
     }
@@ -207,6 +216,7 @@ int main(int argc, char **argv)
             const double elapsed = stats.secondsRunning();
             QImage image;
             QJsonObject link;
+            QByteArray linkFigures;
 #ifdef DASHBOARD_WITH_MQTT
             if (feed) {
                 // The screenshot first, while the header shows the link live; then the link stops
@@ -219,13 +229,15 @@ int main(int argc, char **argv)
                                    {u"received"_s, double(received)}, {u"roundTripMs"_s, feed->roundTripMs()},
                                    {u"medianRoundTripMs"_s, feed->medianRoundTripMs()},
                                    {u"pongs"_s, double(feed->pongs())}};
+                linkFigures = u"dashboard: MQTT %1: link %2, sensor farm %3, %4 messages/s received (run average %5), "
+                              "round trip %6 (median %7 of %8 pings)\n"_s
+                                  .arg(feed->endpoint(), link[u"state"_s].toString(), feed->farmStatus(),
+                                       withSeparators(feed->messagesPerSecond()), withSeparators(received / elapsed),
+                                       milliseconds(feed->roundTripMs()), milliseconds(feed->medianRoundTripMs()))
+                                  .arg(feed->pongs())
+                                  .toUtf8();
+                QObject::disconnect(feed.get(), nullptr, &app, nullptr); // no "Disconnected" news
                 feed->stop();
-                std::printf("dashboard: MQTT %s: link %s, sensor farm %s, %s messages/s received (run average %s), "
-                            "round trip %.2f ms (median %.2f ms of %lld pings)\n",
-                            qPrintable(feed->endpoint()), qPrintable(link[u"state"_s].toString()),
-                            qPrintable(feed->farmStatus()), qPrintable(withSeparators(feed->messagesPerSecond())),
-                            qPrintable(withSeparators(received / elapsed)), feed->roundTripMs(),
-                            feed->medianRoundTripMs(), static_cast<long long>(feed->pongs()));
             }
 #endif
             if (farm)
@@ -244,6 +256,7 @@ int main(int argc, char **argv)
                         qPrintable(withSeparators(totals[1] / elapsed)), qPrintable(withSeparators(totals[2] / elapsed)),
                         qPrintable(QDir::current().absoluteFilePath(screenshot)), saved ? "" : " (could not be written)",
                         settled ? "" : "; some tiles did not reach their final reading");
+            std::fputs(linkFigures.constData(), stdout);
             if (cli.isSet(u"report"_s)) {
                 QJsonArray tileList;
                 for (const TileView &t : tiles) {

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
     cli.addOptions({{u"mqtt"_s, u"The MQTT broker."_s, u"host:port"_s, u"127.0.0.1:1883"_s},
                     {u"prefix"_s, u"Prefix of the farm's topics on the broker."_s, u"prefix"_s, FarmLink::defaultPrefix()},
                     {u"sensors"_s, u"Number of sensors."_s, u"n"_s, u"224"_s},
-                    {u"workers"_s, u"Publishing threads."_s, u"n"_s, u"2"_s},
+                    // One thread publishing flat out leaves the other cores to the broker and the bridge.
+                    {u"workers"_s, u"Publishing threads."_s, u"n"_s, u"1"_s},
                     {u"seconds"_s, u"Stop after this long (default: run until SIGINT or SIGTERM)."_s, u"n"_s}});
     cli.process(app);
     DropSlot::MqttOptions options;
