@@ -200,7 +200,7 @@ int main(int argc, char **argv)
         // when the farm dies and down when it is back.
         QObject::connect(feed.get(), &MqttFeed::sampled, &app, [&] {
             const auto stale = std::count_if(tiles.cbegin(), tiles.cend(), [](const TileView &t) { return t.topic->isStale(); });
-            std::printf("dashboard: %.0f s: link %s, sensor farm %s, %lld tiles, %lld stale, %s messages/s, round trip %s\n",
+            std::printf("dashboard: %.1f s: link %s, sensor farm %s, %lld tiles, %lld stale, %s messages/s, round trip %s\n",
                         stats.secondsRunning(), qPrintable(feed->state()), qPrintable(feed->farmStatus()),
                         static_cast<long long>(tiles.size()), static_cast<long long>(stale),
                         qPrintable(withSeparators(feed->messagesPerSecond())), qPrintable(milliseconds(feed->roundTripMs())));
