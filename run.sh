@@ -5,6 +5,9 @@
 #
 #   ./run.sh demo [args]   build and run the main demo, the QML dashboard (without a display:
 #                          5 s offscreen, printing its figures and saving dashboard.png)
+#   ./run.sh demo mqtt     the same sensors in a process of their own (examples/sensorfarm),
+#                          through a private Mosquitto on a free loopback port, into the
+#                          dashboard (without a display: 5 s offscreen, dashboard-mqtt.png)
 #   ./run.sh test          build (warnings are errors) and run the whole test suite
 #   ./run.sh asan          the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   ./run.sh tsan          the threaded suites under ThreadSanitizer
@@ -47,11 +50,72 @@ build() { # build <preset> [targets...]
     fi
 }
 
+# demo_mqtt [dashboard args]: a Mosquitto of our own (listening on 127.0.0.1 only, nothing kept
+# on disk), the sensor farm exporting to it and the dashboard importing from it. Whatever way the
+# script ends, the farm and the broker are stopped and the temporary folder removed.
+demo_dir=""
+demo_pids=()
+stop_demo() {
+    local p
+    for p in "${demo_pids[@]}"; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    [ -n "$demo_dir" ] && rm -rf "$demo_dir"
+}
+demo_mqtt() {
+    local port="" broker farm tries code=0
+    trap stop_demo EXIT
+    trap 'exit 130' INT TERM HUP
+    demo_dir=$(mktemp -d)
+    chmod 755 "$demo_dir" # mosquitto started as root reads its configuration as the user mosquitto
+    # A free port: try a few at random; mosquitto exits at once when its port is taken.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        port=$((20000 + RANDOM % 40000))
+        printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\n' \
+            "$port" >"$demo_dir/mosquitto.conf"
+        chmod 644 "$demo_dir/mosquitto.conf"
+        "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$demo_dir/mosquitto.conf" 2>"$demo_dir/mosquitto.log" &
+        broker=$!
+        demo_pids=("$broker")
+        tries=0
+        until ! kill -0 "$broker" 2>/dev/null || [ $((tries += 1)) -gt 50 ] \
+            || mosquitto_sub -h 127.0.0.1 -p "$port" -t run.sh/ready -E -W 2 2>/dev/null; do
+            sleep 0.1
+        done
+        kill -0 "$broker" 2>/dev/null && [ "$tries" -le 50 ] && break
+        kill "$broker" 2>/dev/null || true
+        wait "$broker" 2>/dev/null || true
+        demo_pids=()
+        port=""
+    done
+    if [ -z "$port" ]; then
+        echo "run.sh: mosquitto did not start: $(cat "$demo_dir/mosquitto.log")" >&2
+        return 1
+    fi
+    echo "run.sh: mosquitto on 127.0.0.1:$port; starting the sensor farm and the dashboard" >&2
+    build/dev/examples/sensorfarm/sensorfarm --mqtt "127.0.0.1:$port" &
+    farm=$!
+    demo_pids=("$farm" "$broker") # the farm first: it says "offline" while the broker listens
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ $# -eq 0 ]; then
+        echo "run.sh: no display: running the dashboard offscreen for 5 seconds" >&2
+        set -- --offscreen --seconds 5 --screenshot dashboard-mqtt.png
+    fi
+    build/dev/examples/dashboard/dashboard --mqtt "127.0.0.1:$port" "$@" || code=$?
+    return "$code"
+}
+
 mode=${1:-}
 [ $# -gt 0 ] && shift
 case "$mode" in
 demo)
     ensure_packages
+    if [ "${1:-}" = mqtt ]; then
+        shift
+        build dev dashboard sensorfarm
+        demo_mqtt "$@"
+        exit
+    fi
     build dev dashboard
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ $# -eq 0 ]; then
         echo "run.sh: no display: running the dashboard offscreen for 5 seconds" >&2
@@ -94,7 +158,7 @@ fuzz)
         -artifact_prefix=build/fuzz/findings/ "$corpus"
     ;;
 *)
-    sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

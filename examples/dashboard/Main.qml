@@ -11,9 +11,11 @@ Window {
 
     required property DropSlotBus sensorBus
     required property DashboardStats stats
+    // dashboard --mqtt: the MqttFeed the sensors come through (null when they run here).
+    property QtObject link: null
 
     width: 1280
-    height: 840
+    height: 840 + linkBar.height
     visible: true
     color: "#11161d"
     title: "DropSlot dashboard"
@@ -38,7 +40,7 @@ Window {
         }
         Repeater {
             model: [
-                ["publishes/s", window.stats.publishesPerSecond],
+                [window.link ? "farm publishes/s" : "publishes/s", window.stats.publishesPerSecond],
                 ["deliveries/s", window.stats.deliveriesPerSecond],
                 ["frames/s", window.stats.framesPerSecond],
             ]
@@ -52,9 +54,39 @@ Window {
         }
     }
 
+    Row {
+        id: linkBar
+        x: 12
+        y: header.height
+        height: window.link ? 26 : 0
+        visible: window.link !== null
+        spacing: 28
+        Text {
+            text: window.link ? "MQTT " + window.link.endpoint + " — link: " + window.link.state : ""
+            color: window.link && window.link.state === "Connected" ? "#9fb3c8" : "#f0a020"
+            font.pixelSize: 14
+        }
+        Text {
+            text: window.link ? "sensor farm: " + window.link.farmStatus : ""
+            color: window.link && window.link.farmStatus === "online" ? "#3ddc84" : "#f05050"
+            font.pixelSize: 14
+            font.bold: true
+        }
+        Text {
+            text: window.link ? "on the wire: " + Math.round(window.link.messagesPerSecond).toLocaleString(Qt.locale("en_US"), "f", 0) + " messages/s" : ""
+            color: "#9fb3c8"
+            font.pixelSize: 14
+        }
+        Text {
+            text: !window.link ? "" : "round trip: " + (window.link.roundTripMs < 0 ? "–" : window.link.roundTripMs.toFixed(1) + " ms")
+            color: "#9fb3c8"
+            font.pixelSize: 14
+        }
+    }
+
     Grid {
         x: 8
-        y: header.height
+        y: header.height + linkBar.height
         columns: 16
         spacing: 4
         Repeater {
