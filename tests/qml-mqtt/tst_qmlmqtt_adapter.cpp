@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The adapter that lets MqttBridge carry any bus QML sees: encoding of what it exports, decoding
-// and conversion of what it imports into typed and QVariant buses, closed topics, and holding.
+// and conversion of what it imports into typed and QVariant buses, closed topics, and holding;
+// then a bridge built on it, against a real broker.
+#include "mqtttestsupport.h"
 #include "qmlmqttbusadapter_p.h"
 
 #include <QtTest/QtTest>
@@ -135,6 +137,31 @@ private Q_SLOTS:
         QVERIFY(!link->take(true));
         QByteArray out;
         QCOMPARE(link->publish("1", &out), Import::Closed);
+    }
+
+    void bridgeOverTypedBus()
+    {
+        TestBroker broker;
+        REQUIRE_BROKER(broker);
+        Bus<int> bus;
+        MqttOptions options = optionsFor(broker);
+        options.remotePrefix = QStringLiteral("typed/");
+        MqttBridge bridge(adapterFor(bus), options);
+        bridge.exportTopics(QStringLiteral("out/#"));
+        bridge.importTopics(QStringLiteral("in/#"));
+        bridge.start();
+        WAIT_CONNECTED(bridge);
+
+        bus.publish("out/n", 7);
+        QTRY_COMPARE_WITH_TIMEOUT(retained(broker, QStringLiteral("typed/out/n")), QByteArray("7"), 10000);
+
+        QVERIFY(publishExternally(broker, QStringLiteral("typed/in/n"), "21.5"));
+        QTRY_COMPARE_WITH_TIMEOUT(bridge.stats().decodeErrors, 1u, 10000);
+        QVERIFY(!bus.topic("in/n").latest());
+        QVERIFY(publishExternally(broker, QStringLiteral("typed/in/n"), "42"));
+        QTRY_COMPARE_WITH_TIMEOUT(bus.topic("in/n").latest(), std::optional<int>(42), 10000);
+        bridge.stop();
+        QCOMPARE(bridge.state(), MqttBridge::State::Disconnected);
     }
 };
 
