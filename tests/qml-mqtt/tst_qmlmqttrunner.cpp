@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Runs one tst_*.qml file (given with -input) against a Mosquitto broker that this program
-// starts. QML sees two context properties: `broker` (BrokerHelper) and `intBus`, a DropSlotBus
+// starts. QML sees two context properties: `broker` (QmlBroker) and `intBus`, a DropSlotBus
 // around a C++ Bus<int>, for what a typed bus refuses.
-#include "brokerhelper.h"
+#include "qmlbroker.h"
 
 #include <DropSlot/DropSlotBus>
 
@@ -17,7 +17,7 @@ class Setup : public QObject
 public Q_SLOTS:
     void applicationAvailable()
     {
-        m_broker = new BrokerHelper(this);
+        m_broker = new QmlBroker(this);
         m_intBus = new DropSlot::DropSlotBus(DropSlot::Bus<int>(), this);
     }
     void qmlEngineAvailable(QQmlEngine *engine)
@@ -27,7 +27,7 @@ public Q_SLOTS:
     }
 
 private:
-    BrokerHelper *m_broker = nullptr;
+    QmlBroker *m_broker = nullptr;
     DropSlot::DropSlotBus *m_intBus = nullptr;
 };
 

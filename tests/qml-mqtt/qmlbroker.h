@@ -7,7 +7,7 @@
 
 #include <QtCore/QObject>
 
-class BrokerHelper : public QObject
+class QmlBroker : public QObject
 {
     Q_OBJECT
     //! False when Mosquitto is not installed or did not start (the tests skip, saying why).
@@ -18,7 +18,7 @@ class BrokerHelper : public QObject
     Q_PROPERTY(int closedPort READ closedPort CONSTANT FINAL)
 
 public:
-    explicit BrokerHelper(QObject *parent = nullptr);
+    explicit QmlBroker(QObject *parent = nullptr);
 
     bool isAvailable() const { return m_available; }
     QString error() const { return m_error; }

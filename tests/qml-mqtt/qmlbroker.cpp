@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "brokerhelper.h"
+#include "qmlbroker.h"
 #include "mqtttestsupport.h"
 
 #include <QtNetwork/QTcpServer>
 
-BrokerHelper::BrokerHelper(QObject *parent) : QObject(parent)
+QmlBroker::QmlBroker(QObject *parent) : QObject(parent)
 {
     {
         // Bound and released: nothing listens there afterwards.
@@ -21,13 +21,13 @@ BrokerHelper::BrokerHelper(QObject *parent) : QObject(parent)
         m_error = m_broker.lastError();
 }
 
-bool BrokerHelper::publish(const QString &topic, const QString &payload, bool retained)
+bool QmlBroker::publish(const QString &topic, const QString &payload, bool retained)
 {
     return publishExternally(m_broker, topic, payload.toUtf8(),
                              retained ? QStringList{QStringLiteral("-r")} : QStringList{});
 }
 
-QString BrokerHelper::retained(const QString &topic) const
+QString QmlBroker::retained(const QString &topic) const
 {
     return QString::fromUtf8(::retained(m_broker, topic));
 }
