@@ -13,8 +13,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${PROJECT_DESCRIPTION}
- The DropSlot libraries, their headers, CMake package and pkg-config file, and the QML module
- 'DropSlot' with its plugin.")
+ The DropSlot libraries, their headers, CMake package and pkg-config files, the QML module
+ 'DropSlot' with its plugin, and (where built) the MQTT bridge with its QML module
+ 'DropSlot.Mqtt'.")
 # Named rather than computed (dpkg-shlibdeps): the Qt libraries the package links at run time,
 # at least the minor version it was built with; the development packages find_package() needs.
 set(_dropslot_qt ${Qt6_VERSION_MAJOR}.${Qt6_VERSION_MINOR})
@@ -24,5 +25,9 @@ if(DROPSLOT_BUILD_QML)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
         ", libqt6qml6 (>= ${_dropslot_qt}), libqt6quick6 (>= ${_dropslot_qt}), qml6-module-qtqml")
     string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS ", qt6-declarative-dev (>= ${_dropslot_qt})")
+endif()
+if(DROPSLOT_BUILD_MQTT)
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libmosquitto1 (>= 2.0)")
+    string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS ", libmosquitto-dev (>= 2.0)")
 endif()
 include(CPack)

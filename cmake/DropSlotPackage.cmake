@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Installs the CMake package: find_package(DropSlot CONFIG) gives DropSlot::Core (and
-# DropSlot::Qml when the QML module was built), with components Core and Qml; and DropSlot.pc
-# for pkg-config users.
+# DropSlot::Qml, DropSlot::Mqtt, DropSlot::QmlMqtt for what was built), with components Core,
+# Qml, Mqtt and QmlMqtt; and DropSlot.pc (DropSlotMqtt.pc) for pkg-config users.
 include(CMakePackageConfigHelpers)
 
 set(DROPSLOT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/DropSlot)
@@ -14,6 +14,12 @@ install(EXPORT DropSlotTargets
     NAMESPACE DropSlot::
     FILE DropSlotTargets.cmake
     DESTINATION ${DROPSLOT_INSTALL_CMAKEDIR})
+
+# A static DropSlotMqtt passes libmosquitto on by path; the package checks that it is there.
+set(DROPSLOT_PACKAGE_MOSQUITTO "")
+if(DROPSLOT_BUILD_MQTT AND DROPSLOT_LIBRARY_TYPE STREQUAL "STATIC")
+    list(GET DROPSLOT_MOSQUITTO_LINK_LIBRARIES 0 DROPSLOT_PACKAGE_MOSQUITTO)
+endif()
 
 configure_package_config_file(cmake/DropSlotConfig.cmake.in
     ${CMAKE_CURRENT_BINARY_DIR}/DropSlotConfig.cmake
@@ -40,3 +46,11 @@ if(DROPSLOT_LIBRARY_TYPE STREQUAL "STATIC")
 endif()
 configure_file(cmake/DropSlot.pc.in ${CMAKE_CURRENT_BINARY_DIR}/DropSlot.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/DropSlot.pc DESTINATION ${DROPSLOT_PC_DIR})
+if(DROPSLOT_BUILD_MQTT)
+    set(DROPSLOT_PC_MQTT_CFLAGS "")
+    if(DROPSLOT_LIBRARY_TYPE STREQUAL "STATIC")
+        set(DROPSLOT_PC_MQTT_CFLAGS " -DDROPSLOTMQTT_STATIC_DEFINE")
+    endif()
+    configure_file(cmake/DropSlotMqtt.pc.in ${CMAKE_CURRENT_BINARY_DIR}/DropSlotMqtt.pc @ONLY)
+    install(FILES ${CMAKE_CURRENT_BINARY_DIR}/DropSlotMqtt.pc DESTINATION ${DROPSLOT_PC_DIR})
+endif()

@@ -22,6 +22,9 @@ expect_match("${out}" "Package: dropslot-qt6\n" "package name")
 expect_match("${out}" "Version: ${VERSION}\n" "package version")
 expect_match("${out}" "Depends: [^\n]*libqt6core6 \\(>= 6\\.[0-9]+\\)" "package depends")
 expect_match("${out}" "Depends: [^\n]*libqt6qml6" "package depends")
+if(MQTT)
+    expect_match("${out}" "Depends: [^\n]*libmosquitto1" "package depends")
+endif()
 
 set(root ${WORK_DIR}/root)
 step("dpkg-deb -x" ${DPKG_DEB} -x ${debs} ${root})
@@ -47,6 +50,17 @@ set(expected
     # Qt's own QML directory: every QML engine looks there without being told.
     ${QT_INSTALL_QML}/DropSlot/qmldir ${QT_INSTALL_QML}/DropSlot/DropSlotQml.qmltypes
     ${QT_INSTALL_QML}/DropSlot/libdropslotplugin.so)
+if(MQTT)
+    list(APPEND expected
+        usr/include/DropSlot/mqttbridge.h usr/include/DropSlot/MqttBridge
+        usr/include/DropSlot/dropslotmqttbridge.h
+        ${libdir}/libdropslotmqtt.so.${VERSION} ${libdir}/libdropslotqmlmqtt.so.${VERSION}
+        ${libdir}/cmake/DropSlot/DropSlotMqttTargets.cmake
+        ${libdir}/cmake/DropSlot/DropSlotQmlMqttTargets.cmake
+        ${libdir}/pkgconfig/DropSlotMqtt.pc
+        ${QT_INSTALL_QML}/DropSlot/Mqtt/qmldir ${QT_INSTALL_QML}/DropSlot/Mqtt/DropSlotQmlMqtt.qmltypes
+        ${QT_INSTALL_QML}/DropSlot/Mqtt/libdropslotmqttplugin.so)
+endif()
 foreach(file IN LISTS expected)
     string(REGEX REPLACE "^${root}/" "" file ${file})
     string(REGEX REPLACE "^/" "" file ${file})

@@ -27,3 +27,13 @@ step("compile" ${CXX} -std=c++20 ${sanitizer_flags} ${CMAKE_CURRENT_LIST_DIR}/pk
 # pkg-config gives no run-time path: the program finds the library as its users' would.
 step("run" env LD_LIBRARY_PATH=${libdir} ${WORK_DIR}/pkgconfig_consumer)
 expect_match("${out}" "pkgconfig consumer: read 42" "run")
+
+# The MQTT bridge: DropSlotMqtt.pc pulls in DropSlot.pc.
+if(MQTT)
+    step("pkg-config --cflags --libs DropSlotMqtt" ${pkg_config} --cflags --libs DropSlotMqtt)
+    separate_arguments(pc_flags UNIX_COMMAND "${out}")
+    step("compile mqtt" ${CXX} -std=c++20 ${sanitizer_flags}
+        ${CMAKE_CURRENT_LIST_DIR}/pkgconfig/mqtt.cpp ${pc_flags} -o ${WORK_DIR}/pkgconfig_mqtt)
+    step("run mqtt" env LD_LIBRARY_PATH=${libdir} ${WORK_DIR}/pkgconfig_mqtt)
+    expect_match("${out}" "pkgconfig mqtt consumer: port 1884" "run mqtt")
+endif()

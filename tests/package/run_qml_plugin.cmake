@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
 # cmake -P script: run qmltestrunner against the QML module installed in PREFIX.
-file(GLOB_RECURSE qmldir_files ${PREFIX}/*/qmldir)
+# The DropSlot module's qmldir (DropSlot/Mqtt/qmldir, when installed, sits below it).
+file(GLOB_RECURSE qmldir_files ${PREFIX}/qmldir)
+list(FILTER qmldir_files INCLUDE REGEX "/DropSlot/qmldir$")
 list(LENGTH qmldir_files found)
 if(NOT found EQUAL 1)
-    message(FATAL_ERROR "expected one installed qmldir, found: ${qmldir_files}")
+    message(FATAL_ERROR "expected one installed DropSlot/qmldir, found: ${qmldir_files}")
 endif()
 get_filename_component(module_dir ${qmldir_files} DIRECTORY)
 get_filename_component(import_dir ${module_dir} DIRECTORY)
