@@ -8,19 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
-#ifndef __has_feature
-#define __has_feature(x) 0
-#endif
-#if defined(__SANITIZE_THREAD__) || __has_feature(thread_sanitizer)
-#include <sanitizer/tsan_interface.h>
-// Qt's event queue orders postEvent() before the event's delivery with its own futex-based
-// locks, which ThreadSanitizer cannot see in an uninstrumented Qt. State that ordering.
-#define DROPSLOT_ANNOTATE_HANDOFF(object) __tsan_release(object)
-#define DROPSLOT_ANNOTATE_RECEIVED(object) __tsan_acquire(object)
-#else
-#define DROPSLOT_ANNOTATE_HANDOFF(object) ((void)(object))
-#define DROPSLOT_ANNOTATE_RECEIVED(object) ((void)(object))
-#endif
+#include "tsanannotations_p.h"
 
 namespace DropSlot::detail {
 

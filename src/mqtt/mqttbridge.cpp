@@ -4,6 +4,7 @@
 #include "mqttlogging_p.h"
 #include "mqttsession_p.h"
 #include "mqttstatus_p.h"
+#include "tsanannotations_p.h"
 
 #include <QtCore/QThread>
 
@@ -27,14 +28,25 @@ public:
     void runAndWait(F &&f)
     {
         if (QThread::currentThread() == &thread)
+            return f();
+        MqttSession *s = session;
+        DROPSLOT_ANNOTATE_HANDOFF(s);
+        QMetaObject::invokeMethod(s, [&f, s] {
+            DROPSLOT_ANNOTATE_RECEIVED(s);
             f();
-        else
-            QMetaObject::invokeMethod(session, std::forward<F>(f), Qt::BlockingQueuedConnection);
+            DROPSLOT_ANNOTATE_HANDOFF(s);
+        }, Qt::BlockingQueuedConnection);
+        DROPSLOT_ANNOTATE_RECEIVED(s);
     }
     template <typename F>
     void post(F &&f)
     {
-        QMetaObject::invokeMethod(session, std::forward<F>(f), Qt::QueuedConnection);
+        MqttSession *s = session;
+        DROPSLOT_ANNOTATE_HANDOFF(s);
+        QMetaObject::invokeMethod(s, [f = std::forward<F>(f), s]() mutable {
+            DROPSLOT_ANNOTATE_RECEIVED(s);
+            f();
+        }, Qt::QueuedConnection);
     }
 };
 

@@ -33,8 +33,9 @@ class DROPSLOTQMLMQTT_EXPORT DropSlotMqttBridge : public QObject, public QQmlPar
     Q_PROPERTY(int port READ port WRITE setPort NOTIFY portChanged FINAL)
     //! The MQTT client id; empty: a generated, unique one.
     Q_PROPERTY(QString clientId READ clientId WRITE setClientId NOTIFY clientIdChanged FINAL)
-    //! Credentials; never logged.
+    //! The user name, if the broker asks for credentials.
     Q_PROPERTY(QString username READ username WRITE setUsername NOTIFY usernameChanged FINAL)
+    //! The password; never logged.
     Q_PROPERTY(QString password READ password WRITE setPassword NOTIFY passwordChanged FINAL)
     //! A CA certificate file; set: the connection uses TLS.
     Q_PROPERTY(QString caFile READ caFile WRITE setCaFile NOTIFY caFileChanged FINAL)
@@ -65,11 +66,17 @@ class DROPSLOTQMLMQTT_EXPORT DropSlotMqttBridge : public QObject, public QQmlPar
     //! connection succeeds and when the settings change (read-only).
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged FINAL)
     //! Counters since the element's creation, across bridges (read-only; see MqttBridge::Stats).
+    //! Messages handed to the broker.
     Q_PROPERTY(double sent READ sent NOTIFY sentChanged FINAL)
+    //! Messages received on imported topics.
     Q_PROPERTY(double received READ received NOTIFY receivedChanged FINAL)
+    //! Exported values replaced before they were sent.
     Q_PROPERTY(double coalesced READ coalesced NOTIFY coalescedChanged FINAL)
+    //! Received payloads that did not convert to the bus's type.
     Q_PROPERTY(double decodeErrors READ decodeErrors NOTIFY decodeErrorsChanged FINAL)
+    //! Messages refused: bad local name, oversized or empty payload.
     Q_PROPERTY(double rejected READ rejected NOTIFY rejectedChanged FINAL)
+    //! Connections re-established after one was lost.
     Q_PROPERTY(double reconnects READ reconnects NOTIFY reconnectsChanged FINAL)
 
 public:
@@ -82,47 +89,88 @@ public:
     //! Stops the bridge.
     ~DropSlotMqttBridge() override;
 
+    //! The bus property.
     DropSlotBus *bus() const;
+    //! Sets the bus property.
     void setBus(DropSlotBus *bus);
+    //! The host property.
     QString host() const { return m_options.host; }
+    //! Sets the host property.
     void setHost(const QString &host);
+    //! The port property.
     int port() const { return m_options.port; }
+    //! Sets the port property.
     void setPort(int port);
+    //! The clientId property.
     QString clientId() const { return m_options.clientId; }
+    //! Sets the clientId property.
     void setClientId(const QString &clientId);
+    //! The username property.
     QString username() const { return m_options.username; }
+    //! Sets the username property.
     void setUsername(const QString &username);
+    //! The password property.
     QString password() const { return m_options.password; }
+    //! Sets the password property.
     void setPassword(const QString &password);
+    //! The caFile property.
     QString caFile() const { return m_options.caFile; }
+    //! Sets the caFile property.
     void setCaFile(const QString &caFile);
+    //! The remotePrefix property.
     QString remotePrefix() const { return m_options.remotePrefix; }
+    //! Sets the remotePrefix property.
     void setRemotePrefix(const QString &prefix);
+    //! The qos property.
     int qos() const { return m_options.qos; }
+    //! Sets the qos property.
     void setQos(int qos);
+    //! The retain property.
     bool retain() const { return m_options.retain; }
+    //! Sets the retain property.
     void setRetain(bool retain);
+    //! The keepAliveSeconds property.
     int keepAliveSeconds() const { return m_options.keepAliveSeconds; }
+    //! Sets the keepAliveSeconds property.
     void setKeepAliveSeconds(int seconds);
+    //! The minimumInterval property.
     int minimumInterval() const { return m_options.minimumIntervalMs; }
+    //! Sets the minimumInterval property.
     void setMinimumInterval(int ms);
+    //! The statusTopic property.
     QString statusTopic() const { return m_options.statusTopic; }
+    //! Sets the statusTopic property.
     void setStatusTopic(const QString &topic);
+    //! The exports property.
     QStringList exports() const { return m_exports; }
+    //! Sets the exports property.
     void setExports(const QStringList &filters);
+    //! The imports property.
     QStringList imports() const { return m_imports; }
+    //! Sets the imports property.
     void setImports(const QStringList &filters);
+    //! The active property.
     bool isActive() const { return m_active; }
+    //! Sets the active property.
     void setActive(bool active);
 
+    //! The state property.
     State state() const { return m_state; }
+    //! The connected property.
     bool isConnected() const { return m_state == Connected; }
+    //! The lastError property.
     QString lastError() const { return m_lastError; }
+    //! The sent property.
     double sent() const { return double(m_stats.sent); }
+    //! The received property.
     double received() const { return double(m_stats.received); }
+    //! The coalesced property.
     double coalesced() const { return double(m_stats.coalesced); }
+    //! The decodeErrors property.
     double decodeErrors() const { return double(m_stats.decodeErrors); }
+    //! The rejected property.
     double rejected() const { return double(m_stats.rejected); }
+    //! The reconnects property.
     double reconnects() const { return double(m_stats.reconnects); }
 
     //! Holds back the bridge until every property of the QML declaration is set.
@@ -131,30 +179,55 @@ public:
     void componentComplete() override;
 
 Q_SIGNALS:
+    //! The bus property changed.
     void busChanged();
+    //! The host property changed.
     void hostChanged();
+    //! The port property changed.
     void portChanged();
+    //! The clientId property changed.
     void clientIdChanged();
+    //! The username property changed.
     void usernameChanged();
+    //! The password property changed.
     void passwordChanged();
+    //! The caFile property changed.
     void caFileChanged();
+    //! The remotePrefix property changed.
     void remotePrefixChanged();
+    //! The qos property changed.
     void qosChanged();
+    //! The retain property changed.
     void retainChanged();
+    //! The keepAliveSeconds property changed.
     void keepAliveSecondsChanged();
+    //! The minimumInterval property changed.
     void minimumIntervalChanged();
+    //! The statusTopic property changed.
     void statusTopicChanged();
+    //! The exports property changed.
     void exportsChanged();
+    //! The imports property changed.
     void importsChanged();
+    //! The active property changed.
     void activeChanged();
+    //! The state property changed.
     void stateChanged();
+    //! The connected property changed.
     void connectedChanged();
+    //! The lastError property changed.
     void lastErrorChanged();
+    //! The sent property changed.
     void sentChanged();
+    //! The received property changed.
     void receivedChanged();
+    //! The coalesced property changed.
     void coalescedChanged();
+    //! The decodeErrors property changed.
     void decodeErrorsChanged();
+    //! The rejected property changed.
     void rejectedChanged();
+    //! The reconnects property changed.
     void reconnectsChanged();
     //! A connection attempt failed or a connection ended (lastError holds message too).
     void errorOccurred(const QString &message);
@@ -164,11 +237,14 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    //! Sets the tingsChanged property.
     void settingsChanged();
     void rebuild();
     void retire();
     void addFilters(const QStringList &filters, qsizetype from, bool exporting);
+    //! Sets the state property.
     void setState(MqttBridge::State state);
+    //! Sets the lastError property.
     void setLastError(const QString &message);
     void refresh();
     void warn(const QString &message);

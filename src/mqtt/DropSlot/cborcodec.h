@@ -39,6 +39,7 @@ struct CborCodec
     static_assert(std::is_same_v<T, QVariant> || detail::Gadget<T>,
                   "CborCodec<T> takes QVariant or a Q_GADGET type");
 
+    //! value as one CBOR item.
     static QByteArray encode(const T &value)
     {
         if constexpr (std::is_same_v<T, QVariant>)
@@ -46,6 +47,7 @@ struct CborCodec
         else
             return detail::gadgetToCbor(&T::staticMetaObject, &value);
     }
+    //! The value of payload, which must be exactly one CBOR item (a map, for a gadget).
     static std::optional<T> decode(QByteArrayView payload)
     {
         if constexpr (std::is_same_v<T, QVariant>) {

@@ -43,6 +43,7 @@ DROPSLOTMQTT_EXPORT QVariant variantFromJson(QByteArrayView payload);
 template <typename T>
 struct Codec
 {
+    //! Not defined for T: a compile-time error that names what to do.
     static QByteArray encode(const T &)
     {
         static_assert(detail::alwaysFalse<T>,
@@ -50,6 +51,7 @@ struct Codec
                       "<DropSlot/codec.h>) or pass CborCodec<T> to MqttBridge");
         return {};
     }
+    //! Not defined for T (see encode()).
     static std::optional<T> decode(QByteArrayView) { return std::nullopt; }
 };
 
@@ -57,7 +59,9 @@ struct Codec
 template <>
 struct Codec<QByteArray>
 {
+    //! value itself.
     static QByteArray encode(const QByteArray &value) { return value; }
+    //! A copy of payload.
     static std::optional<QByteArray> decode(QByteArrayView payload) { return payload.toByteArray(); }
 };
 
@@ -65,7 +69,9 @@ struct Codec<QByteArray>
 template <>
 struct DROPSLOTMQTT_EXPORT Codec<QString>
 {
+    //! value in UTF-8.
     static QByteArray encode(const QString &value) { return value.toUtf8(); }
+    //! payload decoded from UTF-8; nullopt if it is not valid UTF-8.
     static std::optional<QString> decode(QByteArrayView payload);
 };
 
@@ -73,7 +79,9 @@ struct DROPSLOTMQTT_EXPORT Codec<QString>
 template <>
 struct DROPSLOTMQTT_EXPORT Codec<bool>
 {
+    //! "true" or "false".
     static QByteArray encode(bool value);
+    //! true for "true" or "1", false for "false" or "0"; nullopt otherwise.
     static std::optional<bool> decode(QByteArrayView payload);
 };
 
@@ -82,7 +90,9 @@ template <std::integral T>
     requires(!std::is_same_v<T, bool>)
 struct Codec<T>
 {
+    //! value in decimal.
     static QByteArray encode(T value) { return QByteArray::number(value); }
+    //! The whole payload as a decimal integer that fits T; nullopt otherwise.
     static std::optional<T> decode(QByteArrayView payload)
     {
         if constexpr (std::is_signed_v<T>) {
@@ -104,6 +114,7 @@ template <std::floating_point T>
 struct Codec<T>
 {
     static_assert(sizeof(T) <= sizeof(double), "long double has no codec");
+    //! The shortest decimal text that reads back as value.
     static QByteArray encode(T value)
     {
         if constexpr (std::is_same_v<T, float>)
@@ -111,6 +122,7 @@ struct Codec<T>
         else
             return detail::formatDouble(value);
     }
+    //! The whole payload as a number in T's range; nullopt otherwise.
     static std::optional<T> decode(QByteArrayView payload)
     {
         if constexpr (std::is_same_v<T, float>)
@@ -127,7 +139,9 @@ struct Codec<T>
 template <>
 struct DROPSLOTMQTT_EXPORT Codec<QVariant>
 {
+    //! value as compact JSON; empty if JSON cannot hold it.
     static QByteArray encode(const QVariant &value) { return detail::variantToJson(value); }
+    //! The JSON value of payload, or payload as a QString if it is not JSON.
     static std::optional<QVariant> decode(QByteArrayView payload)
     {
         return detail::variantFromJson(payload);

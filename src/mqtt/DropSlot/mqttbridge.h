@@ -24,6 +24,7 @@ template <typename C>
 struct WithCodec
 {
 };
+//! The tag value that chooses codec C (see WithCodec).
 template <typename C>
 inline constexpr WithCodec<C> withCodec{};
 
@@ -36,6 +37,7 @@ class DROPSLOTMQTT_EXPORT MqttBridge : public QObject
 {
     Q_OBJECT
 public:
+    //! Disconnected (before start(), after stop()), Connecting (also between retries), Connected.
     enum class State { Disconnected, Connecting, Connected };
     Q_ENUM(State)
     //! Counters since construction.
@@ -56,6 +58,7 @@ public:
         : MqttBridge(std::make_shared<detail::TypedMqttBusAdapter<T, C>>(bus), std::move(options), parent)
     {
     }
+    //! A bridge for bus with codec C: MqttBridge(bus, withCodec<CborCodec<T>>, options).
     template <typename T, typename C>
     MqttBridge(const Bus<T> &bus, WithCodec<C>, MqttOptions options = {}, QObject *parent = nullptr)
         : MqttBridge(std::make_shared<detail::TypedMqttBusAdapter<T, C>>(bus), std::move(options), parent)
@@ -77,14 +80,19 @@ public:
     //! Never waits on the network: what the socket does not take at once is dropped.
     void stop();
 
+    //! The connection's state, from any thread.
     State state() const;
     //! Why the last connection attempt failed or the last connection ended; empty if none did.
     QString lastError() const;
+    //! The counters, from any thread.
     Stats stats() const;
+    //! The options, as corrected at construction (out-of-range values are warned about).
     const MqttOptions &options() const;
 
 Q_SIGNALS:
+    //! The state changed.
     void stateChanged(DropSlot::MqttBridge::State state);
+    //! A connection attempt failed, a connection was lost, or a filter was refused.
     void errorOccurred(const QString &message);
 
 private:
