@@ -45,7 +45,8 @@ public:
     //! The next unseen value; Empty when there is none yet, Disconnected once the topic is
     //! closed and its last value was seen. An unchanged topic costs one atomic load.
     Expected<T> tryGetMessage();
-    //! tryGetMessage(), then f(const T &) on the value; Expected<R> of f's result.
+    //! tryGetMessage(), then f(const T &) on the value; Expected<R> of f's result. Like
+    //! latestWith(), f reads the value in place, with no copy, lock or reference count.
     template <typename F>
     auto tryGetMessageAndApply(F &&f);
     //! Blocks until an unseen value exists, the topic closes (Disconnected) or deadline passes
@@ -60,7 +61,8 @@ public:
 
     //! The topic's current value (seen or not), if it ever had one. Does not mark it seen.
     std::optional<T> latest() const { return m_state ? m_state->latest() : std::nullopt; }
-    //! f(const T &) on the current value, run after the topic's lock is released.
+    //! f(const T &) on the current value, without a lock or a reference count: f reads the
+    //! value in place (or a copy of it, for small trivially copyable T).
     template <typename F>
     auto latestWith(F &&f) const;
     //! True once the topic has a value.
@@ -99,6 +101,10 @@ private:
         return true;
     }
     void release() noexcept;
+    //! The unseen value (if any) passed to f(const T &) without a lock where the topic allows;
+    //! claimFirst marks the version seen before f runs (for user code), otherwise after.
+    template <typename F>
+    auto takeUnseen(F &&f, bool claimFirst) -> Expected<std::invoke_result_t<F, const T &>>;
     static QFuture<std::optional<T>> readyFuture(std::optional<T> value);
 
     State *m_state = nullptr;
@@ -110,34 +116,50 @@ private:
 // ---- implementation -------------------------------------------------------------------------
 
 template <typename T>
-Expected<T> Sub<T>::tryGetMessage()
+template <typename F>
+auto Sub<T>::takeUnseen(F &&f, bool claimFirst) -> Expected<std::invoke_result_t<F, const T &>>
 {
     using detail::TopicCore;
+    using R = std::invoke_result_t<F, const T &>;
     if (Q_UNLIKELY(!m_state))
-        return detail::makeFailure<T>(BusError::disconnected());
+        return detail::makeFailure<R>(BusError::disconnected());
     const quint64 stamp = m_state->stamp();
     if (TopicCore::versionOf(stamp) <= seen()) {
-        return detail::makeFailure<T>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
+        return detail::makeFailure<R>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
                                                                       : BusError::empty());
     }
-    auto snapshot = m_state->read();
-    if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(snapshot.stamp)))) {
-        // An async wait of this Sub took that version first.
-        return detail::makeFailure<T>(TopicCore::isClosedStamp(snapshot.stamp) ? BusError::disconnected()
-                                                                               : BusError::empty());
-    }
-    return Expected<T>(std::move(*snapshot.value));
+    std::optional<Expected<R>> out;
+    m_state->visit([&](const T *value, quint64 valueStamp) {
+        // An async wait of this Sub may have taken that version first: then nothing is new.
+        const auto taken = [&] {
+            return detail::makeFailure<R>(TopicCore::isClosedStamp(m_state->stamp())
+                                              ? BusError::disconnected()
+                                              : BusError::empty());
+        };
+        // f is user code: it runs only on a version this Sub has claimed. A copy (tryGetMessage)
+        // is made first, so a copy that throws leaves the version unseen.
+        if (Q_UNLIKELY(!value) || (claimFirst && !markSeen(TopicCore::versionOf(valueStamp)))) {
+            out.emplace(taken());
+            return;
+        }
+        out.emplace(detail::makeExpected<R>([&] { return std::invoke(f, *value); }));
+        if (!claimFirst && !markSeen(TopicCore::versionOf(valueStamp)))
+            *out = taken();
+    });
+    return std::move(*out);
+}
+
+template <typename T>
+Expected<T> Sub<T>::tryGetMessage()
+{
+    return takeUnseen([](const T &value) { return T(value); }, false);
 }
 
 template <typename T>
 template <typename F>
 auto Sub<T>::tryGetMessageAndApply(F &&f)
 {
-    using R = std::invoke_result_t<F, const T &>;
-    Expected<T> message = tryGetMessage();
-    if (!message)
-        return detail::makeFailure<R>(message.error());
-    return detail::makeExpected<R>([&] { return std::invoke(std::forward<F>(f), std::as_const(*message)); });
+    return takeUnseen(std::forward<F>(f), true);
 }
 
 template <typename T>
@@ -175,10 +197,14 @@ auto Sub<T>::latestWith(F &&f) const
 {
     using R = std::invoke_result_t<F, const T &>;
     static_assert(!std::is_void_v<R>, "latestWith needs a function that returns a value");
-    std::optional<T> value = latest();
-    if (!value)
-        return std::optional<R>();
-    return std::optional<R>(std::invoke(std::forward<F>(f), std::as_const(*value)));
+    std::optional<R> out;
+    if (m_state) {
+        m_state->visit([&](const T *value, quint64) {
+            if (value)
+                out.emplace(std::invoke(std::forward<F>(f), *value));
+        });
+    }
+    return out;
 }
 
 template <typename T>
