@@ -101,10 +101,11 @@ private:
         return true;
     }
     void release() noexcept;
-    //! The unseen value (if any) passed to f(const T &) without a lock where the topic allows;
-    //! claimFirst marks the version seen before f runs (for user code), otherwise after.
-    template <typename F>
-    auto takeUnseen(F &&f, bool claimFirst) -> Expected<std::invoke_result_t<F, const T &>>;
+    //! Why a read found nothing to claim: Disconnected once the topic is closed, else Empty.
+    BusError nothingNew() const noexcept;
+    //! tryGetMessage() once it knows a newer version exists (kept apart: the check that finds
+    //! nothing new stays small enough to inline).
+    Expected<T> takeMessage();
     static QFuture<std::optional<T>> readyFuture(std::optional<T> value);
 
     State *m_state = nullptr;
@@ -116,50 +117,56 @@ private:
 // ---- implementation -------------------------------------------------------------------------
 
 template <typename T>
-template <typename F>
-auto Sub<T>::takeUnseen(F &&f, bool claimFirst) -> Expected<std::invoke_result_t<F, const T &>>
+BusError Sub<T>::nothingNew() const noexcept
 {
-    using detail::TopicCore;
-    using R = std::invoke_result_t<F, const T &>;
-    if (Q_UNLIKELY(!m_state))
-        return detail::makeFailure<R>(BusError::disconnected());
-    const quint64 stamp = m_state->stamp();
-    if (TopicCore::versionOf(stamp) <= seen()) {
-        return detail::makeFailure<R>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
-                                                                      : BusError::empty());
-    }
-    std::optional<Expected<R>> out;
-    m_state->visit([&](const T *value, quint64 valueStamp) {
-        // An async wait of this Sub may have taken that version first: then nothing is new.
-        const auto taken = [&] {
-            return detail::makeFailure<R>(TopicCore::isClosedStamp(m_state->stamp())
-                                              ? BusError::disconnected()
-                                              : BusError::empty());
-        };
-        // f is user code: it runs only on a version this Sub has claimed. A copy (tryGetMessage)
-        // is made first, so a copy that throws leaves the version unseen.
-        if (Q_UNLIKELY(!value) || (claimFirst && !markSeen(TopicCore::versionOf(valueStamp)))) {
-            out.emplace(taken());
-            return;
-        }
-        out.emplace(detail::makeExpected<R>([&] { return std::invoke(f, *value); }));
-        if (!claimFirst && !markSeen(TopicCore::versionOf(valueStamp)))
-            *out = taken();
-    });
-    return std::move(*out);
+    return detail::TopicCore::isClosedStamp(m_state->stamp()) ? BusError::disconnected()
+                                                               : BusError::empty();
 }
 
 template <typename T>
 Expected<T> Sub<T>::tryGetMessage()
 {
-    return takeUnseen([](const T &value) { return T(value); }, false);
+    using detail::TopicCore;
+    if (Q_UNLIKELY(!m_state))
+        return detail::makeFailure<T>(BusError::disconnected());
+    const quint64 stamp = m_state->stamp();
+    if (TopicCore::versionOf(stamp) <= seen())
+        return detail::makeFailure<T>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
+                                                                      : BusError::empty());
+    return takeMessage();
+}
+
+template <typename T>
+Expected<T> Sub<T>::takeMessage()
+{
+    using detail::TopicCore;
+    const typename State::Pin pin(*m_state);
+    if (Q_UNLIKELY(!pin.value()))
+        return detail::makeFailure<T>(nothingNew());
+    // Copied before the version is marked seen: a copy that throws leaves it unseen.
+    Expected<T> message(*pin.value());
+    if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(pin.stamp()))))
+        return detail::makeFailure<T>(nothingNew()); // an async wait of this Sub took it first
+    return message;
 }
 
 template <typename T>
 template <typename F>
 auto Sub<T>::tryGetMessageAndApply(F &&f)
 {
-    return takeUnseen(std::forward<F>(f), true);
+    using detail::TopicCore;
+    using R = std::invoke_result_t<F, const T &>;
+    if (Q_UNLIKELY(!m_state))
+        return detail::makeFailure<R>(BusError::disconnected());
+    const quint64 stamp = m_state->stamp();
+    if (TopicCore::versionOf(stamp) <= seen())
+        return detail::makeFailure<R>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
+                                                                      : BusError::empty());
+    const typename State::Pin pin(*m_state);
+    // f is user code: it runs only on a version this Sub has claimed.
+    if (Q_UNLIKELY(!pin.value() || !markSeen(TopicCore::versionOf(pin.stamp()))))
+        return detail::makeFailure<R>(nothingNew());
+    return detail::makeExpected<R>([&] { return std::invoke(std::forward<F>(f), *pin.value()); });
 }
 
 template <typename T>
@@ -197,14 +204,12 @@ auto Sub<T>::latestWith(F &&f) const
 {
     using R = std::invoke_result_t<F, const T &>;
     static_assert(!std::is_void_v<R>, "latestWith needs a function that returns a value");
-    std::optional<R> out;
-    if (m_state) {
-        m_state->visit([&](const T *value, quint64) {
-            if (value)
-                out.emplace(std::invoke(std::forward<F>(f), *value));
-        });
-    }
-    return out;
+    if (Q_UNLIKELY(!m_state))
+        return std::optional<R>();
+    const typename State::Pin pin(*m_state);
+    if (!pin.value())
+        return std::optional<R>();
+    return std::optional<R>(std::invoke(std::forward<F>(f), *pin.value()));
 }
 
 template <typename T>

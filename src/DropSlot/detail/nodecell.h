@@ -172,22 +172,14 @@ public:
     bool isShared() const noexcept { return m_shared.load(std::memory_order_acquire); }
     void shareLocked() const noexcept { m_shared.store(true, std::memory_order_release); }
 
-    //! Calls f(const T *value, quint64 stamp) on the current node (nullptr before the first
-    //! publish) under a hazard; returns false without calling f if no hazard slot is available.
-    template <typename F>
-    bool visit(F &&f) const
+    //! The current node (nullptr before the first publish), protected by guard, which must
+    //! hold a hazard slot (HazardGuard::acquire()).
+    Node *protect(HazardGuard &guard) const noexcept
     {
-        HazardGuard guard;
-        if (Q_UNLIKELY(!guard.acquire()))
-            return false;
         Node *node = m_current.load(std::memory_order_acquire);
         while (node && !guard.protect(node, m_current))
             node = m_current.load(std::memory_order_acquire);
-        if (node)
-            f(&node->value, node->stamp);
-        else
-            f(static_cast<const T *>(nullptr), quint64(0));
-        return true;
+        return node;
     }
 
 private:

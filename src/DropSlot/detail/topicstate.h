@@ -73,42 +73,77 @@ public:
         }
     }
 
-    //! Calls f(const T *value, quint64 stamp) with the current value (nullptr before the first
-    //! publish) and the stamp it was published with (whose closed bit may lag: ask stamp()),
-    //! without a lock or a reference count where it can: for the public reads. f never runs
-    //! under the lock.
-    template <typename F>
-    void visit(F &&f) const
+    //! The current value held for reading without a lock or a reference count where the cell
+    //! allows (for the public reads): in place under a hazard pointer, or a copy (small
+    //! trivially copyable T, or no hazard slot left). User code runs while a Pin exists, never
+    //! under the lock. Constructed in place (it owns a hazard slot): Pin pin(state);
+    class Pin
     {
-        if constexpr (UsesSeqlock) {
-            quint64 stamp = 0;
-            const std::optional<T> value = m_cell.read(m_stamp, &stamp);
-            f(value ? &*value : static_cast<const T *>(nullptr), stamp);
-        } else {
-            if (Q_UNLIKELY(!m_cell.isShared())) {
-                // The first lock-free reader: from now on publishes replace nodes rather than
-                // swap values in place.
-                SpinLocker locker(m_lock);
-                m_cell.shareLocked();
-            }
-            const bool visited = m_cell.visit(f);
-            if (Q_UNLIKELY(!visited)) {
-                // No hazard slot (nested too deep, or a thread that is ending): copy instead.
-                const Snapshot snapshot = read();
-                f(snapshot.value ? &*snapshot.value : static_cast<const T *>(nullptr),
-                  snapshot.stamp);
+    public:
+        explicit Pin(const TopicState &state)
+        {
+            if constexpr (UsesSeqlock) {
+                m_copy = state.m_cell.read(state.m_stamp, &m_stamp);
+                if (m_copy)
+                    m_value = &*m_copy;
+            } else {
+                if (Q_LIKELY(state.m_cell.isShared() && m_guard.acquire())) {
+                    if (auto *node = state.m_cell.protect(m_guard)) {
+                        m_value = &node->value;
+                        m_stamp = node->stamp;
+                    }
+                } else {
+                    pinSlowly(state);
+                }
             }
         }
-    }
+        Pin(const Pin &) = delete; // holds a hazard slot of this thread
+        Pin &operator=(const Pin &) = delete;
+
+        //! The value, or nullptr before the first publish.
+        const T *value() const noexcept { return m_value; }
+        //! The stamp the value was published with (its closed bit may lag: ask the topic).
+        quint64 stamp() const noexcept { return m_stamp; }
+
+    private:
+        Q_NEVER_INLINE void pinSlowly(const TopicState &state)
+        {
+            if (!state.m_cell.isShared()) {
+                // The first lock-free reader: from now on publishes replace nodes rather than
+                // swap values in place.
+                SpinLocker locker(state.m_lock);
+                state.m_cell.shareLocked();
+            }
+            if (m_guard.acquire()) {
+                if (auto *node = state.m_cell.protect(m_guard)) {
+                    m_value = &node->value;
+                    m_stamp = node->stamp;
+                }
+                return;
+            }
+            // No hazard slot (nested too deep, or a thread that is ending): copy instead.
+            Snapshot snapshot = state.read();
+            m_copy = std::move(snapshot.value);
+            m_stamp = snapshot.stamp;
+            if (m_copy)
+                m_value = &*m_copy;
+        }
+
+        HazardGuard m_guard;
+        std::optional<T> m_copy;
+        const T *m_value = nullptr;
+        quint64 m_stamp = 0;
+    };
 
     std::optional<T> latest() const
     {
-        std::optional<T> out;
-        visit([&](const T *value, quint64) {
-            if (value)
-                out.emplace(*value);
-        });
-        return out;
+        if constexpr (UsesSeqlock) {
+            quint64 stamp = 0;
+            return m_cell.read(m_stamp, &stamp);
+        } else {
+            const Pin pin(*this);
+            return pin.value() ? std::optional<T>(*pin.value()) : std::optional<T>();
+        }
     }
 
 private:
