@@ -117,18 +117,16 @@ public:
     //! With no lock held: the hazard scan of a detached batch. Destroys the values nobody
     //! reads; returns the batch split into reusable nodes (*spare) and nodes still read
     //! (returned), for spliceLocked().
-    static Node *reclaim(Retired retired, Node **spare, quint32 *stillRead) noexcept
+    static Node *reclaim(Retired retired, Node **spare) noexcept
     {
         const HazardScan scan;
         Node *kept = nullptr;
         *spare = nullptr;
-        *stillRead = 0;
         for (Node *node = retired.head; node;) {
             Node *next = node->next;
             if (scan.protects(node)) {
                 node->next = kept;
                 kept = node;
-                ++*stillRead;
             } else {
                 destroyValue(node);
                 node->next = *spare;
@@ -140,7 +138,7 @@ public:
     }
 
     //! Called with the topic lock held: puts the result of reclaim() back.
-    void spliceLocked(Node *spare, Node *kept, quint32 stillRead) noexcept
+    void spliceLocked(Node *spare, Node *kept) noexcept
     {
         while (spare) {
             Node *next = spare->next;
@@ -152,10 +150,9 @@ public:
             Node *next = kept->next;
             kept->next = m_retired;
             m_retired = kept;
-            ++m_retiredCount;
+            ++m_retiredCount; // scanned again with the next batch
             kept = next;
         }
-        (void)stillRead;
     }
 
     //! Called with the topic lock held: a copy of the value, if any.

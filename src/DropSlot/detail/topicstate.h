@@ -206,10 +206,9 @@ private:
         }
         if (Q_UNLIKELY(retired.head)) {
             Node *spare = nullptr;
-            quint32 stillRead = 0;
-            Node *kept = Cell::reclaim(retired, &spare, &stillRead);
+            Node *kept = Cell::reclaim(retired, &spare);
             SpinLocker locker(m_lock);
-            m_cell.spliceLocked(spare, kept, stillRead);
+            m_cell.spliceLocked(spare, kept);
         }
         if (Q_UNLIKELY(notify))
             notifyPublished();
