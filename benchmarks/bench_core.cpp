@@ -128,6 +128,50 @@ void latestLoop(B &bus, const Name &name)
     }
 }
 
+template <typename B, typename Name>
+void latestWithLoop(B &bus, const Name &name)
+{
+    auto topic = bus.topic(name);
+    topic.publish(payload());
+    auto sub = topic.subscribe();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration; ++i)
+            keep(sub.latestWith([](const QByteArray &bytes) { return bytes.size(); }));
+    }
+}
+
+template <typename B, typename Name>
+void applyLoop(B &bus, const Name &name)
+{
+    // As valueLoop, with f applied to the value instead of a copy returned.
+    constexpr int Readers = 64;
+    auto topic = bus.topic(name);
+    std::vector<decltype(topic.subscribe())> subs;
+    for (int i = 0; i < Readers; ++i)
+        subs.push_back(topic.subscribe());
+    const QByteArray value = payload();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration / Readers; ++i) {
+            topic.publish(value);
+            for (auto &sub : subs)
+                keep(sub.tryGetMessageAndApply([](const QByteArray &bytes) { return bytes.size(); }));
+        }
+    }
+}
+
+template <typename B, typename Name>
+void latestDoubleLoop(const Name &name)
+{
+    B bus;
+    auto topic = bus.topic(name);
+    topic.publish(21.5);
+    auto sub = topic.subscribe();
+    QBENCHMARK {
+        for (int i = 0; i < OpsPerIteration; ++i)
+            keep(sub.latest());
+    }
+}
+
 template <typename B, typename Names>
 void scalabilityScenario(const Names &names)
 {
@@ -373,6 +417,45 @@ private Q_SLOTS:
             NaiveBus bus;
             latestLoop(bus, std::string("t"));
         }
+    }
+
+    //! sub.latestWith(f) on a topic with a value; f returns the payload's size.
+    void latestWith_data() { addImplRows(); }
+    void latestWith()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            latestWithLoop(bus, u"t"_s);
+        } else {
+            NaiveBus bus;
+            latestWithLoop(bus, std::string("t"));
+        }
+    }
+
+    //! sub.tryGetMessageAndApply(f) finding a value: per read, with 1/64 of a publish.
+    void tryGetMessageAndApply_data() { addImplRows(); }
+    void tryGetMessageAndApply()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            OurBus bus;
+            applyLoop(bus, u"t"_s);
+        } else {
+            NaiveBus bus;
+            applyLoop(bus, std::string("t"));
+        }
+    }
+
+    //! sub.latest() of a double (a sequence-locked value for ours).
+    void latestDouble_data() { addImplRows(); }
+    void latestDouble()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours)
+            latestDoubleLoop<Bus<double>>(u"t"_s);
+        else
+            latestDoubleLoop<Naive::Bus<double>>(std::string("t"));
     }
 
     //! A new bus; N topics each get topic() + subscribe() + publish(); then each Sub reads.

@@ -44,6 +44,39 @@ private Q_SLOTS:
         }
     }
 
+    //! An L1 load handed to a function that is not inlined: the least a read that calls the
+    //! caller's function on the value (latestWith, tryGetMessageAndApply) can cost.
+    void l1LoadAndCall()
+    {
+        std::atomic<quint64> word{1};
+        QBENCHMARK {
+            for (int i = 0; i < OpsPerIteration; ++i)
+                keep(Bench::opaqueCall(word.load(std::memory_order_acquire)));
+        }
+    }
+
+    //! The least a hazard-pointer read can do before and after the caller's function: find the
+    //! thread's slot (thread_local), load the current pointer, publish it in the slot, load the
+    //! pointer again to confirm it, call the function on the value, clear the slot. No fence
+    //! (the reclaiming side pays for it).
+    void hazardPointerRead()
+    {
+        static thread_local std::atomic<const void *> slot{nullptr};
+        const quint64 value = 1;
+        std::atomic<const quint64 *> current{&value};
+        QBENCHMARK {
+            for (int i = 0; i < OpsPerIteration; ++i) {
+                std::atomic<const void *> &mine = slot;
+                const quint64 *node = current.load(std::memory_order_acquire);
+                mine.store(node, std::memory_order_release);
+                std::atomic_signal_fence(std::memory_order_seq_cst);
+                if (current.load(std::memory_order_acquire) == node)
+                    keep(Bench::opaqueCall(*node));
+                mine.store(nullptr, std::memory_order_release);
+            }
+        }
+    }
+
     //! An uncontended atomic exchange (the cost of taking a spin lock).
     void atomicExchange()
     {

@@ -39,6 +39,13 @@ inline void clobber()
     asm volatile("" : : : "memory");
 }
 
+//! A function the compiler cannot inline or see through: the cost of calling the caller's code.
+[[gnu::noinline]] inline quint64 opaqueCall(quint64 value)
+{
+    asm volatile("" : "+r"(value));
+    return value;
+}
+
 //! A pause inside a spin-wait (lets the sibling hardware thread run, saves power).
 inline void cpuRelax()
 {

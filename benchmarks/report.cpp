@@ -187,7 +187,7 @@ struct Floors
     double load = NaN, exchange = NaN, increment = NaN, spin = NaN, mutex = NaN, alloc = NaN,
            miss = NaN, qbenchmark = NaN, refPair = NaN, lockedCopy = NaN, lockedPublish = NaN,
            hash = NaN, threadStart = NaN, contended = NaN, wakeupUs = NaN,
-           deliveries = NaN;
+           deliveries = NaN, loadCall = NaN, hazardRead = NaN;
 };
 
 struct Case
@@ -278,6 +278,27 @@ QList<Case> cases()
     add({u"core"_s, u"latest()"_s, u"ns"_s, coreOp(u"latest"_s, u"ours"_s),
          coreOp(u"latest"_s, u"naive"_s), constant(8), u"≤ 8 ns"_s, false, 1.5, u"17–28 ns"_s,
          u"locked refcount copy"_s, [](const Floors &f) { return f.lockedCopy; }, u"latest()"_s});
+    // Reads that hand f the value in place: no lock, no reference count.
+    const auto inPlaceTarget = [](const Run &r) {
+        return 2 * get(r, u"floor/l1LoadAndCall/"_s) / PerIteration;
+    };
+    add({u"core"_s, u"latestWith(f) on a topic with a value"_s, u"ns"_s,
+         coreOp(u"latestWith"_s, u"ours"_s), coreOp(u"latestWith"_s, u"naive"_s), inPlaceTarget,
+         u"≤ 2 × (L1 load + call)"_s, false, 2, QString(),
+         u"bare hazard-pointer read + call"_s, [](const Floors &f) { return f.hazardRead; },
+         u"latestWith"_s});
+    add({u"core"_s, u"tryGetMessageAndApply(f) finding a value"_s, u"ns"_s,
+         coreOp(u"tryGetMessageAndApply"_s, u"ours"_s),
+         coreOp(u"tryGetMessageAndApply"_s, u"naive"_s), inPlaceTarget,
+         u"≤ 2 × (L1 load + call)"_s, false, 2, QString(),
+         u"bare hazard-pointer read + call"_s, [](const Floors &f) { return f.hazardRead; },
+         u"tryGetMessageAndApply"_s});
+    add({u"core"_s, u"latest() of a double"_s, u"ns"_s, coreOp(u"latestDouble"_s, u"ours"_s),
+         coreOp(u"latestDouble"_s, u"naive"_s),
+         [](const Run &r) { return 4 * get(r, u"floor/l1Load/"_s) / PerIteration; },
+         u"≤ 4 L1 loads"_s, false, 1.5, QString(),
+         u"4 L1 loads (sequence twice, value, version)"_s,
+         [](const Floors &f) { return 4 * f.load; }, u"latest() of a double"_s});
     const struct
     {
         int n;
@@ -462,6 +483,8 @@ Floors floorsOf(const std::vector<Run> &runs)
     f.lockedCopy = m(u"floor/lockedCopy/"_s, PerIteration);
     f.lockedPublish = m(u"floor/lockedPublish/"_s, PerIteration);
     f.hash = m(u"floor/hashName/"_s, PerIteration);
+    f.loadCall = m(u"floor/l1LoadAndCall/"_s, PerIteration);
+    f.hazardRead = m(u"floor/hazardPointerRead/"_s, PerIteration);
     f.qbenchmark = m(u"floor/qbenchmarkIteration/"_s, 1);
     f.threadStart = m(u"threads/threads16/floor/us"_s, 1);
     f.contended = m(u"threads/contended/floor/Mpublishes/s"_s, 1);
@@ -471,6 +494,55 @@ Floors floorsOf(const std::vector<Run> &runs)
 }
 
 // ---- writing ----------------------------------------------------------------------------------
+
+//! Atomic read-modify-writes per public operation (counted in the code, not measured), beside
+//! the operation's measured time and the floor those RMWs alone imply here.
+void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors &floors)
+{
+    const struct
+    {
+        const char16_t *operation, *ours, *naive;
+        int oursCount, naiveCount;
+        const char16_t *function; // bench_core row of the time, if any
+    } rows[] = {
+        {u"publish (QByteArray)", u"copy's ref, lock, old value's release", u"lock, unlock, "
+         u"copy's ref, old value's release", 3, 4, u"publish"},
+        {u"publish (QByteArray) once read lock-free", u"as above, + 1/64 (relock after the "
+         u"batched hazard scan)", u"—", 3, 4, nullptr},
+        {u"publish (double, small trivially copyable)", u"lock", u"lock, unlock", 1, 2, nullptr},
+        {u"subscribe + drop", u"ref, deref", u"lock, unlock, shared_ptr ref, deref", 2, 4,
+         u"subscribeAndDrop"},
+        {u"tryGetMessage, nothing new", u"none", u"lock, unlock", 0, 2, u"tryGetMessageNothingNew"},
+        {u"tryGetMessage returning a value (QByteArray)", u"copy's ref, caller's release",
+         u"lock, unlock, copy's ref, caller's release", 2, 4, u"tryGetMessageValue"},
+        {u"latest() (QByteArray)", u"copy's ref, caller's release",
+         u"lock, unlock, copy's ref, caller's release", 2, 4, u"latest"},
+        {u"latest(), tryGetMessage() (double)", u"none", u"lock, unlock", 0, 2, u"latestDouble"},
+        {u"latestWith(f)", u"none", u"lock, unlock", 0, 2, u"latestWith"},
+        {u"tryGetMessageAndApply(f)", u"none", u"lock, unlock", 0, 2, u"tryGetMessageAndApply"},
+    };
+    out << "Atomic read-modify-writes per operation (counted in the code; before this release "
+           "a read also took the topic's spin lock: latest() and tryGetMessage() 3 with the "
+           "caller's release, latestWith() and tryGetMessageAndApply() 3). The floor is the "
+           "RMW count times an uncontended atomic exchange here ("
+        << ns(floors.exchange) << "); a hazard-protected read adds no RMW and no fence.\n\n";
+    out << "| operation | ours: RMWs | ours: floor | ours: measured | naive: RMWs | naive: floor "
+           "| naive: measured |\n|---|---|---|---|---|---|---|\n";
+    for (const auto &row : rows) {
+        QString oursTime = u"—"_s, naiveTime = u"—"_s;
+        if (row.function) {
+            const QString f = QString::fromUtf16(row.function);
+            oursTime = ns(over(runs, coreOp(f, u"ours"_s)).median);
+            naiveTime = ns(over(runs, coreOp(f, u"naive"_s)).median);
+        }
+        out << "| " << QString::fromUtf16(row.operation) << " | " << row.oursCount << " ("
+            << QString::fromUtf16(row.ours) << ") | " << ns(row.oursCount * floors.exchange)
+            << " | " << oursTime << " | " << row.naiveCount << " ("
+            << QString::fromUtf16(row.naive) << ") | " << ns(row.naiveCount * floors.exchange)
+            << " | " << naiveTime << " |\n";
+    }
+    out << "\n";
+}
 
 void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<Run> &runs,
                    const QHash<QString, QString> &machine, QList<ChartRow> &chart)
@@ -550,6 +622,7 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
            "100,000 topics are built; the Sub handles' vector is reserved before (its pages count "
            "as they fill).\n\n";
     table(u"core"_s, u"naive"_s);
+    writeRmwTable(out, runs, floors);
 
     out << "Details:\n";
     out << "- 16 threads: time above thread start alone (median " << fmt(floors.threadStart)
@@ -608,6 +681,10 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
     out << "## Floor: the bare operations on this machine\n\n";
     out << "| operation | cost |\n|---|---|\n";
     out << "| L1 load (atomic, acquire) | " << ns(floors.load) << " |\n";
+    out << "| L1 load passed to a function that is not inlined | " << ns(floors.loadCall)
+        << " |\n";
+    out << "| hazard-pointer read (thread_local slot, load, publish, confirm, call, clear) | "
+        << ns(floors.hazardRead) << " |\n";
     out << "| atomic exchange, uncontended | " << ns(floors.exchange) << " |\n";
     out << "| atomic increment, uncontended | " << ns(floors.increment) << " |\n";
     out << "| spin lock + unlock (exchange + store) | " << ns(floors.spin) << " |\n";

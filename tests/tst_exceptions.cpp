@@ -106,8 +106,15 @@ private Q_SLOTS:
         Fragile::throwOnCopy = true;
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, sub.tryGetMessage());
         QVERIFY(stillUsable(topic, 1));
+        // latestWith() reads the value in place: it makes no copy that could throw.
         Fragile::throwOnCopy = true;
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, sub.latestWith([](const Fragile &f) { return f.value; }));
+        QCOMPARE(sub.latestWith([](const Fragile &f) { return f.value; }), std::optional<int>(1));
+        Fragile::throwOnCopy = false;
+        QVERIFY(stillUsable(topic, 1));
+        // A functor that throws leaves the topic as it was.
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, sub.latestWith([](const Fragile &) -> int {
+            throw std::runtime_error("functor");
+        }));
         QVERIFY(stillUsable(topic, 1));
 
         // The failed read took nothing: the Sub still has the value unseen (strong guarantee).

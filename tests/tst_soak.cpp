@@ -73,26 +73,28 @@ struct Value
 enum Op {
     OpTopic, OpPublish, OpPublishByName, OpPublishIfChanged, OpSubscribe, OpSubscribeByName,
     OpUnsubscribe, OpTryGet, OpBlockingWait, OpAsyncWait, OpLatest, OpFind, OpConnect,
-    OpDisconnect, OpDestroyReceiverPending, OpRemove, OpCleanup, OpListNames, OpReplaceBus, OpCount
+    OpDisconnect, OpDestroyReceiverPending, OpRemove, OpCleanup, OpListNames, OpReplaceBus,
+    OpTryGetApply, OpLatestWith, OpCount
 };
 constexpr std::array<const char *, OpCount> OpLabels = {
     "topic (get or create)", "publish (handle)", "publish (by name)", "publishIfChanged",
     "subscribe (handle)", "subscribe (by name)", "unsubscribe", "tryGetMessage",
     "waitForMessage (deadline)", "waitForMessage (async)", "latest", "findTopic", "connect",
     "disconnect", "receiver destroyed, pending", "removeTopic", "cleanupUnusedTopics",
-    "topicNames/topicCount", "bus destroyed/recreated"};
+    "topicNames/topicCount", "bus destroyed/recreated", "tryGetMessageAndApply (in place)",
+    "latestWith (in place)"};
 
 enum Check {
     CheckReadVersion, CheckPairing, CheckWriterOrder, CheckDisconnected, CheckFuture,
     CheckPublishIfChanged, CheckDelivery, CheckFinalSub, CheckFinalConnection, CheckFinalOwner,
-    CheckNoOrphan, CheckEndedConnection, CheckCount
+    CheckNoOrphan, CheckEndedConnection, CheckPayload, CheckCount
 };
 constexpr std::array<const char *, CheckCount> CheckLabels = {
     "read versions increase", "owned value matches version", "writer order per reader",
     "Disconnected only when closed and seen", "async results", "publishIfChanged answers",
     "delivered versions increase", "final sub holds latest", "final connection holds latest",
     "final owner version/value", "open topic is the bus's (no orphan)",
-    "connection ended with receiver/topic"};
+    "connection ended with receiver/topic", "payload whole when read in place"};
 
 class Counters
 {
@@ -552,9 +554,19 @@ private:
         // lastSeenVersion(), and its result is observed later; the value/version pairing and the
         // writer order are exact only without one.
         const bool exact = !r.futurePending;
-        Expected<Value> message = blocking
-            ? r.sub.waitForMessage(QDeadlineTimer(qint64(m_rng.bounded(3))))
-            : r.sub.tryGetMessage();
+        Expected<Value> message = detail::makeFailure<Value>(BusError::empty());
+        if (blocking) {
+            message = r.sub.waitForMessage(QDeadlineTimer(qint64(m_rng.bounded(3))));
+        } else if (m_rng.bounded(2) == 0) {
+            message = r.sub.tryGetMessage();
+        } else {
+            // The value read in place (hazard pointer, no lock): checked inside f, then copied.
+            m_ops.add(OpTryGetApply);
+            message = r.sub.tryGetMessageAndApply([this](const Value &v) {
+                checkPayload(v);
+                return v;
+            });
+        }
         const quint64 seen = r.sub.lastSeenVersion();
         m_checks.add(CheckReadVersion);
         if (seen < r.lastVersion)
@@ -585,6 +597,19 @@ private:
             }
         }
         r.lastVersion = std::max(r.lastVersion, seen);
+    }
+
+    // A value read in place must be whole: its payload is all its writer's letter.
+    void checkPayload(const Value &v)
+    {
+        m_checks.add(CheckPayload);
+        const char letter = char('a' + v.writer);
+        for (char c : v.payload) {
+            if (c != letter) {
+                fail(u"payload of writer %1 holds %2"_s.arg(v.writer).arg(QLatin1Char(c)));
+                return;
+            }
+        }
     }
 
     void asyncWait(Reader &r)
@@ -749,8 +774,18 @@ private:
             m_ops.add(OpLatest);
             if (!m_readers.empty()) {
                 Reader &r = m_readers[m_rng.bounded(quint32(m_readers.size()))];
-                const std::optional<Value> v = r.sub.latest();
-                if (v && r.owned && v->ownerCount == 0)
+                std::optional<quint64> ownerCount;
+                if (m_rng.bounded(2) == 0) {
+                    if (const std::optional<Value> v = r.sub.latest())
+                        ownerCount = v->ownerCount;
+                } else {
+                    m_ops.add(OpLatestWith);
+                    ownerCount = r.sub.latestWith([this](const Value &v) {
+                        checkPayload(v);
+                        return v.ownerCount;
+                    });
+                }
+                if (ownerCount && r.owned && *ownerCount == 0)
                     fail(u"%1: owned topic holds a value no owner wrote"_s.arg(r.topic.name()));
             }
         } else if (dice < 71) {

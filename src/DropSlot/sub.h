@@ -45,7 +45,8 @@ public:
     //! The next unseen value; Empty when there is none yet, Disconnected once the topic is
     //! closed and its last value was seen. An unchanged topic costs one atomic load.
     Expected<T> tryGetMessage();
-    //! tryGetMessage(), then f(const T &) on the value; Expected<R> of f's result.
+    //! tryGetMessage(), then f(const T &) on the value; Expected<R> of f's result. Like
+    //! latestWith(), f reads the value in place, with no copy, lock or reference count.
     template <typename F>
     auto tryGetMessageAndApply(F &&f);
     //! Blocks until an unseen value exists, the topic closes (Disconnected) or deadline passes
@@ -60,7 +61,8 @@ public:
 
     //! The topic's current value (seen or not), if it ever had one. Does not mark it seen.
     std::optional<T> latest() const { return m_state ? m_state->latest() : std::nullopt; }
-    //! f(const T &) on the current value, run after the topic's lock is released.
+    //! f(const T &) on the current value, without a lock or a reference count: f reads the
+    //! value in place (or a copy of it, for small trivially copyable T).
     template <typename F>
     auto latestWith(F &&f) const;
     //! True once the topic has a value.
@@ -99,6 +101,11 @@ private:
         return true;
     }
     void release() noexcept;
+    //! Why a read found nothing to claim: Disconnected once the topic is closed, else Empty.
+    BusError nothingNew() const noexcept;
+    //! tryGetMessage() once it knows a newer version exists (kept apart: the check that finds
+    //! nothing new stays small enough to inline).
+    Expected<T> takeMessage();
     static QFuture<std::optional<T>> readyFuture(std::optional<T> value);
 
     State *m_state = nullptr;
@@ -110,34 +117,56 @@ private:
 // ---- implementation -------------------------------------------------------------------------
 
 template <typename T>
+BusError Sub<T>::nothingNew() const noexcept
+{
+    return detail::TopicCore::isClosedStamp(m_state->stamp()) ? BusError::disconnected()
+                                                               : BusError::empty();
+}
+
+template <typename T>
 Expected<T> Sub<T>::tryGetMessage()
 {
     using detail::TopicCore;
     if (Q_UNLIKELY(!m_state))
         return detail::makeFailure<T>(BusError::disconnected());
     const quint64 stamp = m_state->stamp();
-    if (TopicCore::versionOf(stamp) <= seen()) {
+    if (TopicCore::versionOf(stamp) <= seen())
         return detail::makeFailure<T>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
                                                                       : BusError::empty());
-    }
-    auto snapshot = m_state->read();
-    if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(snapshot.stamp)))) {
-        // An async wait of this Sub took that version first.
-        return detail::makeFailure<T>(TopicCore::isClosedStamp(snapshot.stamp) ? BusError::disconnected()
-                                                                               : BusError::empty());
-    }
-    return Expected<T>(std::move(*snapshot.value));
+    return takeMessage();
+}
+
+template <typename T>
+Expected<T> Sub<T>::takeMessage()
+{
+    using detail::TopicCore;
+    const typename State::Pin pin(*m_state);
+    if (Q_UNLIKELY(!pin.value()))
+        return detail::makeFailure<T>(nothingNew());
+    // Copied before the version is marked seen: a copy that throws leaves it unseen.
+    Expected<T> message(*pin.value());
+    if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(pin.stamp()))))
+        return detail::makeFailure<T>(nothingNew()); // an async wait of this Sub took it first
+    return message;
 }
 
 template <typename T>
 template <typename F>
 auto Sub<T>::tryGetMessageAndApply(F &&f)
 {
+    using detail::TopicCore;
     using R = std::invoke_result_t<F, const T &>;
-    Expected<T> message = tryGetMessage();
-    if (!message)
-        return detail::makeFailure<R>(message.error());
-    return detail::makeExpected<R>([&] { return std::invoke(std::forward<F>(f), std::as_const(*message)); });
+    if (Q_UNLIKELY(!m_state))
+        return detail::makeFailure<R>(BusError::disconnected());
+    const quint64 stamp = m_state->stamp();
+    if (TopicCore::versionOf(stamp) <= seen())
+        return detail::makeFailure<R>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
+                                                                      : BusError::empty());
+    const typename State::Pin pin(*m_state);
+    // f is user code: it runs only on a version this Sub has claimed.
+    if (Q_UNLIKELY(!pin.value() || !markSeen(TopicCore::versionOf(pin.stamp()))))
+        return detail::makeFailure<R>(nothingNew());
+    return detail::makeExpected<R>([&] { return std::invoke(std::forward<F>(f), *pin.value()); });
 }
 
 template <typename T>
@@ -175,10 +204,12 @@ auto Sub<T>::latestWith(F &&f) const
 {
     using R = std::invoke_result_t<F, const T &>;
     static_assert(!std::is_void_v<R>, "latestWith needs a function that returns a value");
-    std::optional<T> value = latest();
-    if (!value)
+    if (Q_UNLIKELY(!m_state))
         return std::optional<R>();
-    return std::optional<R>(std::invoke(std::forward<F>(f), std::as_const(*value)));
+    const typename State::Pin pin(*m_state);
+    if (!pin.value())
+        return std::optional<R>();
+    return std::optional<R>(std::invoke(std::forward<F>(f), *pin.value()));
 }
 
 template <typename T>

@@ -3,6 +3,8 @@
 
 #include <DropSlot/detail/asyncwait.h>
 #include <DropSlot/detail/namekey.h>
+#include <DropSlot/detail/nodecell.h>
+#include <DropSlot/detail/seqlockcell.h>
 #include <DropSlot/detail/topiccore.h>
 
 #include <QtCore/QFuture>
@@ -10,26 +12,33 @@
 
 #include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace DropSlot::detail {
 
 //! A topic holding values of type T. Allocated together with its name (one allocation per
-//! topic). The value is guarded by the spin lock, held only to swap or copy it: for Qt's
-//! implicitly shared types (QString, QByteArray, QVariant, containers) a copy is a reference
-//! count, for types with deep copies it is the copy, made with the lock held.
+//! topic). Publishers serialise on the spin lock; where the value lives depends on T:
+//! - small trivially copyable T (SeqlockCell): in words under a sequence lock; every read is
+//!   lock-free and writes no shared memory, and a publish makes no copy that counts references;
+//! - any other T (NodeCell): in a node that public reads (Sub, Topic) read in place under a
+//!   hazard pointer; internal reads (connections, async waits, publishIfChanged) copy under the
+//!   lock, which for Qt's implicitly shared types is a reference count.
 template <typename T>
 class TopicState final : public TopicCore
 {
 public:
+    static constexpr bool UsesSeqlock = fitsSeqlock<T>;
+    using Cell = std::conditional_t<UsesSeqlock, SeqlockCell<T>, NodeCell<T>>;
+
     static TopicCore *create(const NameKey &key)
     {
         void *memory = allocate(sizeof(TopicState) + key.size() * sizeof(char16_t));
         return new (memory) TopicState(key);
     }
 
-    // Publishes the value in 'incoming' and leaves the previous value there, so the caller
-    // destroys it after the lock is released.
+    // Publishes the value in 'incoming' and leaves in it what the caller destroys after the
+    // lock is released (the previous value, or a moved-from one).
     bool publishSwap(T &incoming) { return publishSwapIf(incoming, AnyStamp, nullptr); }
 
     // As publishSwap, but only if the stamp is still 'expected' (publishIfChanged's compare
@@ -37,30 +46,10 @@ public:
     static constexpr quint64 AnyStamp = ~quint64(0);
     bool publishSwapIf(T &incoming, quint64 expected, bool *raced)
     {
-        bool notify;
-        {
-            // A throwing move or swap of T leaves the lock released, the version unchanged and
-            // the exception on its way to the publisher (the basic guarantee: the held value is
-            // whatever T's operation left).
-            SpinLocker locker(m_lock);
-            const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
-            if (Q_UNLIKELY(isClosedStamp(stamp) || (expected != AnyStamp && stamp != expected))) {
-                if (raced)
-                    *raced = !isClosedStamp(stamp);
-                return false;
-            }
-            if (m_value) {
-                using std::swap;
-                swap(*m_value, incoming);
-            } else {
-                m_value.emplace(std::move(incoming));
-            }
-            m_stamp.store(stamp + VersionStep, std::memory_order_release);
-            notify = m_watchers != 0;
-        }
-        if (Q_UNLIKELY(notify))
-            notifyPublished();
-        return true;
+        if constexpr (UsesSeqlock)
+            return publishWords(incoming, expected, raced);
+        else
+            return publishNode(incoming, expected, raced);
     }
 
     //! The value and the stamp it belongs to, read together.
@@ -69,19 +58,162 @@ public:
         std::optional<T> value;
         quint64 stamp;
     };
-    //! Copies the value under the lock; a copy of T that throws leaves the lock released and
-    //! nothing changed (the strong guarantee), and the exception goes to the reader.
+    //! Copies the value (under the lock unless T uses the sequence lock); a copy of T that
+    //! throws leaves the lock released and nothing changed (the strong guarantee), and the
+    //! exception goes to the reader.
     Snapshot read() const
     {
-        SpinLocker locker(m_lock);
-        return Snapshot{m_value, m_stamp.load(std::memory_order_relaxed)};
+        if constexpr (UsesSeqlock) {
+            Snapshot snapshot{std::nullopt, 0};
+            snapshot.value = m_cell.read(m_stamp, &snapshot.stamp);
+            return snapshot;
+        } else {
+            SpinLocker locker(m_lock);
+            return Snapshot{m_cell.copyLocked(), m_stamp.load(std::memory_order_relaxed)};
+        }
     }
 
-    std::optional<T> latest() const { return read().value; }
+    //! The current value held for reading without a lock or a reference count where the cell
+    //! allows (for the public reads): in place under a hazard pointer, or a copy (small
+    //! trivially copyable T, or no hazard slot left). User code runs while a Pin exists, never
+    //! under the lock. Constructed in place (it owns a hazard slot): Pin pin(state);
+    class Pin
+    {
+    public:
+        explicit Pin(const TopicState &state)
+        {
+            if constexpr (UsesSeqlock) {
+                m_copy = state.m_cell.read(state.m_stamp, &m_stamp);
+                if (m_copy)
+                    m_value = &*m_copy;
+            } else {
+                if (Q_LIKELY(state.m_cell.isShared() && m_guard.acquire())) {
+                    if (auto *node = state.m_cell.protect(m_guard)) {
+                        m_value = &node->value;
+                        m_stamp = node->stamp;
+                    }
+                } else {
+                    pinSlowly(state);
+                }
+            }
+        }
+        Pin(const Pin &) = delete; // holds a hazard slot of this thread
+        Pin &operator=(const Pin &) = delete;
+
+        //! The value, or nullptr before the first publish.
+        const T *value() const noexcept { return m_value; }
+        //! The stamp the value was published with (its closed bit may lag: ask the topic).
+        quint64 stamp() const noexcept { return m_stamp; }
+
+    private:
+        Q_NEVER_INLINE void pinSlowly(const TopicState &state)
+        {
+            if (!state.m_cell.isShared()) {
+                // The first lock-free reader: from now on publishes replace nodes rather than
+                // swap values in place.
+                SpinLocker locker(state.m_lock);
+                state.m_cell.shareLocked();
+            }
+            if (m_guard.acquire()) {
+                if (auto *node = state.m_cell.protect(m_guard)) {
+                    m_value = &node->value;
+                    m_stamp = node->stamp;
+                }
+                return;
+            }
+            // No hazard slot (nested too deep, or a thread that is ending): copy instead.
+            Snapshot snapshot = state.read();
+            m_copy = std::move(snapshot.value);
+            m_stamp = snapshot.stamp;
+            if (m_copy)
+                m_value = &*m_copy;
+        }
+
+        HazardGuard m_guard;
+        std::optional<T> m_copy;
+        const T *m_value = nullptr;
+        quint64 m_stamp = 0;
+    };
+
+    std::optional<T> latest() const
+    {
+        if constexpr (UsesSeqlock) {
+            quint64 stamp = 0;
+            return m_cell.read(m_stamp, &stamp);
+        } else {
+            const Pin pin(*this);
+            return pin.value() ? std::optional<T>(*pin.value()) : std::optional<T>();
+        }
+    }
 
 private:
     explicit TopicState(const NameKey &key) : TopicCore(key, sizeof(TopicState)) { }
     ~TopicState() override = default;
+
+    bool rejects(quint64 stamp, quint64 expected, bool *raced) const noexcept
+    {
+        if (Q_LIKELY(!isClosedStamp(stamp) && (expected == AnyStamp || stamp == expected)))
+            return false;
+        if (raced)
+            *raced = !isClosedStamp(stamp);
+        return true;
+    }
+
+    bool publishWords(const T &incoming, quint64 expected, bool *raced)
+    {
+        bool notify;
+        {
+            SpinLocker locker(m_lock);
+            const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+            if (Q_UNLIKELY(rejects(stamp, expected, raced)))
+                return false;
+            m_cell.storeLocked(incoming, stamp + VersionStep, m_stamp);
+            notify = m_watchers != 0;
+        }
+        if (Q_UNLIKELY(notify))
+            notifyPublished();
+        return true;
+    }
+
+    bool publishNode(T &incoming, quint64 expected, bool *raced)
+    {
+        using Node = typename Cell::Node;
+        // A node allocated outside the lock when the cell had none to spare; freed here if
+        // another publish gave one back meanwhile.
+        struct Fresh
+        {
+            Node *node = nullptr;
+            ~Fresh() { delete node; }
+        } fresh;
+        typename Cell::Retired retired;
+        bool notify;
+        for (;;) {
+            {
+                // A throwing move or swap of T leaves the lock released, the version unchanged
+                // and the exception on its way to the publisher (the basic guarantee: the held
+                // value is whatever T's operation left).
+                SpinLocker locker(m_lock);
+                const quint64 stamp = m_stamp.load(std::memory_order_relaxed);
+                if (Q_UNLIKELY(rejects(stamp, expected, raced)))
+                    return false;
+                if (m_cell.storeLocked(incoming, stamp + VersionStep, fresh.node, &retired)) {
+                    m_stamp.store(stamp + VersionStep, std::memory_order_release);
+                    notify = m_watchers != 0;
+                    break;
+                }
+            }
+            fresh.node = Cell::newNode();
+        }
+        if (Q_UNLIKELY(retired.head)) {
+            Node *spare = nullptr;
+            Node *kept = Cell::reclaim(retired, &spare);
+            SpinLocker locker(m_lock);
+            m_cell.spliceLocked(spare, kept);
+        }
+        if (Q_UNLIKELY(notify))
+            notifyPublished();
+        return true;
+    }
 
     static void *allocate(std::size_t bytes)
     {
@@ -100,7 +232,7 @@ private:
             ::operator delete(static_cast<void *>(this));
     }
 
-    std::optional<T> m_value;
+    Cell m_cell;
 };
 
 //! An async wait for a TopicState<T>: resolves its promise with the newest value it can claim

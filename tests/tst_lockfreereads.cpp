@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+// Reads that take no lock: the sequence lock of small trivially copyable values and the hazard
+// pointers of every other type. Publishers race readers on every read form (latest(),
+// tryGetMessage(), latestWith(), tryGetMessageAndApply()), with topics removed under them; a
+// torn value, a value paired with another publish's version, or a value read after it was
+// destroyed fails the test (the last one through the sanitizer presets, and through the
+// payload check here).
+#include "testsupport.h"
+
+#include <DropSlot/DropSlot>
+
+#include <QtTest/QTest>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+using namespace DropSlot;
+using TestSupport::Failures;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Eight words, every one equal to the publish's number: a torn read shows as unequal words.
+struct Wide
+{
+    std::array<quint64, 8> words{};
+    friend bool operator==(const Wide &, const Wide &) = default;
+};
+static_assert(sizeof(Wide) == 64 && detail::fitsSeqlock<Wide>);
+
+Wide wide(quint64 n)
+{
+    Wide w;
+    w.words.fill(n);
+    return w;
+}
+
+bool uniform(const Wide &w)
+{
+    for (quint64 word : w.words) {
+        if (word != w.words[0])
+            return false;
+    }
+    return true;
+}
+
+// A payload that names its publish: a freed or torn one fails decode().
+QByteArray payload(quint64 n)
+{
+    return QByteArray::number(n).repeated(8);
+}
+
+bool decodes(const QByteArray &bytes, quint64 n)
+{
+    return bytes == payload(n);
+}
+
+// A value that counts its live instances, to check that replaced values are destroyed.
+struct Counted
+{
+    static inline std::atomic<int> live{0};
+    quint64 n = 0;
+    QByteArray bytes;
+    Counted() { live.fetch_add(1, std::memory_order_relaxed); }
+    explicit Counted(quint64 v) : n(v), bytes(payload(v)) { live.fetch_add(1, std::memory_order_relaxed); }
+    Counted(const Counted &o) : n(o.n), bytes(o.bytes) { live.fetch_add(1, std::memory_order_relaxed); }
+    Counted(Counted &&o) noexcept : n(o.n), bytes(std::move(o.bytes)) { live.fetch_add(1, std::memory_order_relaxed); }
+    Counted &operator=(const Counted &) = default;
+    Counted &operator=(Counted &&) noexcept = default;
+    ~Counted() { live.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+constexpr auto RaceTime = std::chrono::milliseconds(400);
+
+} // namespace
+
+class tst_LockFreeReads : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cellChoice()
+    {
+        QVERIFY(detail::TopicState<double>::UsesSeqlock);
+        QVERIFY(detail::TopicState<int>::UsesSeqlock);
+        QVERIFY(detail::TopicState<Wide>::UsesSeqlock);
+        QVERIFY(!detail::TopicState<QByteArray>::UsesSeqlock);
+        QVERIFY(!detail::TopicState<QString>::UsesSeqlock);
+        struct Big
+        {
+            char bytes[65];
+        };
+        QVERIFY(!detail::TopicState<Big>::UsesSeqlock);
+    }
+
+    //! One publisher owns the topic, so the value published as version v holds v in every
+    //! word; readers on every read form check that words agree and match the version.
+    void seqlockValueMatchesVersion()
+    {
+        Bus<Wide> bus;
+        Topic<Wide> topic = bus.topic(u"wide"_s);
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::thread publisher([&] {
+            for (quint64 n = 1; !stop.load(std::memory_order_relaxed); ++n)
+                topic.publish(wide(n));
+        });
+        std::vector<std::thread> readers;
+        for (int r = 0; r < 2; ++r) {
+            readers.emplace_back([&, r] {
+                Sub<Wide> sub = topic.subscribe();
+                quint64 last = 0;
+                while (!stop.load(std::memory_order_relaxed)) {
+                    if (auto w = sub.latest(); w && !uniform(*w))
+                        failures.add(u"latest() torn"_s);
+                    auto checked = sub.tryGetMessageAndApply([&](const Wide &w) {
+                        if (!uniform(w))
+                            failures.add(u"tryGetMessageAndApply torn"_s);
+                        // tryGetMessage and the version it marks seen come from one publish.
+                        if (w.words[0] != sub.lastSeenVersion())
+                            failures.add(u"value %1 paired with version %2"_s.arg(w.words[0]).arg(sub.lastSeenVersion()));
+                        if (w.words[0] <= last)
+                            failures.add(u"versions went back"_s);
+                        last = w.words[0];
+                        return true;
+                    });
+                    Q_UNUSED(checked);
+                    if (r == 0) {
+                        if (auto m = sub.tryGetMessage(); m && (!uniform(*m) || m->words[0] != sub.lastSeenVersion()))
+                            failures.add(u"tryGetMessage torn or mispaired"_s);
+                    }
+                    sub.latestWith([&](const Wide &w) {
+                        if (!uniform(w))
+                            failures.add(u"latestWith torn"_s);
+                        return 0;
+                    });
+                }
+            });
+        }
+        std::this_thread::sleep_for(RaceTime);
+        stop.store(true);
+        publisher.join();
+        for (auto &t : readers)
+            t.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+        QCOMPARE(topic.latest()->words[0], topic.version());
+    }
+
+    //! Two publishers: values stay whole (whoever's they are).
+    void seqlockTwoPublishers()
+    {
+        Bus<Wide> bus;
+        Topic<Wide> topic = bus.topic(u"wide"_s);
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> threads;
+        for (quint64 base : {quint64(1), quint64(1) << 40}) {
+            threads.emplace_back([&, base] {
+                for (quint64 n = base; !stop.load(std::memory_order_relaxed); ++n)
+                    topic.publish(wide(n));
+            });
+        }
+        threads.emplace_back([&] {
+            Sub<Wide> sub = topic.subscribe();
+            while (!stop.load(std::memory_order_relaxed)) {
+                if (auto w = sub.latest(); w && !uniform(*w))
+                    failures.add(u"torn"_s);
+            }
+        });
+        std::this_thread::sleep_for(RaceTime);
+        stop.store(true);
+        for (auto &t : threads)
+            t.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+    }
+
+    //! Hazard-pointer reads of QByteArray while two threads publish and a third removes and
+    //! recreates the topic: every payload a reader sees decodes to the version it came with.
+    void hazardReadsWithRemoval()
+    {
+        Bus<QByteArray> bus;
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> threads;
+        for (int p = 0; p < 2; ++p) {
+            threads.emplace_back([&] {
+                while (!stop.load(std::memory_order_relaxed)) {
+                    Topic<QByteArray> topic = bus.topic(u"bytes"_s);
+                    for (int i = 0; i < 200; ++i)
+                        topic.publish(payload(quint64(i)));
+                }
+            });
+        }
+        for (int r = 0; r < 2; ++r) {
+            threads.emplace_back([&] {
+                while (!stop.load(std::memory_order_relaxed)) {
+                    Sub<QByteArray> sub = bus.subscribe(u"bytes"_s);
+                    for (int i = 0; i < 200; ++i) {
+                        sub.latestWith([&](const QByteArray &b) {
+                            bool ok = false;
+                            const quint64 n = b.left(b.size() / 8).toULongLong(&ok);
+                            if (!ok || !decodes(b, n))
+                                failures.add(u"latestWith saw a broken payload"_s);
+                            return 0;
+                        });
+                        auto m = sub.tryGetMessageAndApply([&](const QByteArray &b) { return b.size(); });
+                        if (m && *m % 8 != 0)
+                            failures.add(u"tryGetMessageAndApply saw a broken payload"_s);
+                        if (auto v = sub.latest(); v && v->size() % 8 != 0)
+                            failures.add(u"latest() saw a broken payload"_s);
+                    }
+                }
+            });
+        }
+        threads.emplace_back([&] {
+            while (!stop.load(std::memory_order_relaxed)) {
+                bus.removeTopic(u"bytes"_s);
+                std::this_thread::yield();
+            }
+        });
+        std::this_thread::sleep_for(RaceTime);
+        stop.store(true);
+        for (auto &t : threads)
+            t.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+    }
+
+    //! One publisher per topic: a hazard read pairs value and version exactly.
+    void hazardValueMatchesVersion()
+    {
+        Bus<QByteArray> bus;
+        Topic<QByteArray> topic = bus.topic(u"owned"_s);
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::thread publisher([&] {
+            for (quint64 n = 1; !stop.load(std::memory_order_relaxed); ++n)
+                topic.publish(payload(n));
+        });
+        std::thread reader([&] {
+            Sub<QByteArray> sub = topic.subscribe();
+            while (!stop.load(std::memory_order_relaxed)) {
+                sub.tryGetMessageAndApply([&](const QByteArray &b) {
+                    if (!decodes(b, sub.lastSeenVersion()))
+                        failures.add(u"payload %1 with version %2"_s.arg(QString::fromLatin1(b)).arg(sub.lastSeenVersion()));
+                    return 0;
+                });
+                if (auto m = sub.tryGetMessage(); m && !decodes(*m, sub.lastSeenVersion()))
+                    failures.add(u"tryGetMessage mispaired"_s);
+            }
+        });
+        std::this_thread::sleep_for(RaceTime);
+        stop.store(true);
+        publisher.join();
+        reader.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+    }
+
+    //! Reads nested deeper than a thread has hazard slots fall back to copies and still work;
+    //! a functor that throws gives its slot back.
+    void nestingAndExceptions()
+    {
+        Bus<QByteArray> bus;
+        std::vector<Topic<QByteArray>> topics;
+        std::vector<Sub<QByteArray>> subs;
+        for (int i = 0; i < 8; ++i) {
+            topics.push_back(bus.topic(u"n/%1"_s.arg(i)));
+            topics.back().publish(payload(quint64(i)));
+            subs.push_back(topics.back().subscribe());
+        }
+        for (int round = 0; round < 3; ++round) {
+            for (int i = 0; i < 10; ++i) {
+                QVERIFY_THROWS_EXCEPTION(std::runtime_error, subs[0].latestWith([](const QByteArray &) -> int {
+                    throw std::runtime_error("functor");
+                }));
+            }
+            std::function<int(int)> nest = [&](int depth) -> int {
+                if (depth == int(subs.size()))
+                    return 0;
+                return *subs[std::size_t(depth)].latestWith([&](const QByteArray &b) {
+                    return (decodes(b, quint64(depth)) ? 1 : 0) + nest(depth + 1);
+                });
+            };
+            QCOMPARE(nest(0), 8);
+        }
+    }
+
+    //! Replaced values are destroyed in batches while a reader reads lock-free: the number
+    //! alive stays bounded, and all are gone with the topic.
+    void replacedValuesAreBounded()
+    {
+        const int before = Counted::live.load();
+        {
+            Bus<Counted> bus;
+            Topic<Counted> topic = bus.topic(u"counted"_s);
+            Sub<Counted> sub = topic.subscribe();
+            int most = 0;
+            for (quint64 n = 1; n <= 5000; ++n) {
+                topic.publish(Counted(n));
+                QCOMPARE(*sub.latestWith([](const Counted &c) { return c.n; }), n);
+                most = std::max(most, Counted::live.load() - before);
+            }
+            QVERIFY2(most <= int(detail::NodeCell<Counted>::RetireBatch) + 4,
+                     qPrintable(QString::number(most)));
+        }
+        QCOMPARE(Counted::live.load(), before);
+    }
+
+    //! Threads that read once and end give their hazard slots back for later threads.
+    void shortLivedReaderThreads()
+    {
+        Bus<QByteArray> bus;
+        Topic<QByteArray> topic = bus.topic(u"t"_s);
+        topic.publish(payload(1));
+        std::atomic<int> ok{0};
+        for (int round = 0; round < 50; ++round) {
+            std::thread t([&] {
+                Sub<QByteArray> sub = topic.subscribe();
+                if (*sub.latestWith([](const QByteArray &b) { return decodes(b, 1); }))
+                    ok.fetch_add(1);
+            });
+            t.join();
+            topic.publish(payload(1));
+        }
+        QCOMPARE(ok.load(), 50);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_LockFreeReads)
+#include "tst_lockfreereads.moc"
