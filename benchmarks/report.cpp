@@ -24,6 +24,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <utility>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -258,6 +259,31 @@ QList<Case> cases()
          coreOp(u"topicLookup"_s, u"ours"_s), coreOp(u"topicLookup"_s, u"naive"_s), constant(20),
          u"≤ 20 ns"_s, false, 1.5, u"52–81 ns"_s, u"hash, locked refcount copy"_s,
          [](const Floors &f) { return f.hash + f.lockedCopy; }, u"topic lookup"_s});
+    // A bus's own cost, and lookups by the other name encodings.
+    add({u"core"_s, u"Bus new + drop, default capacity (naive: std::make_shared of the bus)"_s,
+         u"ns"_s, coreOp(u"busNewDrop"_s, u"ours"_s), coreOp(u"busNewDrop"_s, u"naive"_s),
+         constant(100), u"≤ 100 ns"_s, false, 1.3, u"124–223 ns"_s,
+         u"alloc+free, refcount decrement"_s,
+         [](const Floors &f) { return f.alloc + f.increment; }, u"bus new + drop"_s});
+    add({u"core"_s, u"new bus + one topic + drop"_s, u"ns"_s, coreOp(u"busNewTopicDrop"_s, u"ours"_s),
+         coreOp(u"busNewTopicDrop"_s, u"naive"_s), constant(250),
+         u"≤ 250 ns (2× ahead of dropslot)"_s, false, 1.3, u"~500 ns"_s,
+         u"2 × alloc+free, hash, lock, 2 refcount pairs"_s,
+         [](const Floors &f) { return 2 * f.alloc + f.hash + f.spin + 2 * f.refPair; },
+         u"new bus + topic + drop"_s});
+    for (const auto &[tag, label] : {std::pair{u"UTF-8 literal"_s, u"a UTF-8 literal"_s},
+                                     std::pair{u"QLatin1StringView"_s, u"a QLatin1StringView"_s}}) {
+        const Getter qstring = coreOp(u"topicLookup"_s, u"ours"_s);
+        add({u"core"_s, u"topic lookup by "_s + label + u", bus of 1,000 topics"_s, u"ns"_s,
+             coreOp(u"topicLookup"_s, u"ours "_s + tag),
+             // The naive bus takes std::string: a literal becomes one (inline, no allocation).
+             coreOp(u"topicLookup"_s, u"naive UTF-8 literal"_s),
+             [qstring](const Run &r) { return 1.15 * qstring(r); },
+             u"≤ 1.15 × the QString lookup"_s, false, 1.3, u"52–81 ns"_s,
+             u"hash, locked refcount copy"_s,
+             [](const Floors &f) { return f.hash + f.lockedCopy; },
+             u"lookup, "_s + tag});
+    }
     add({u"core"_s, u"publish on a held topic, 1 subscriber, shared 11-byte payload"_s, u"ns"_s,
          coreOp(u"publish"_s, u"ours"_s), coreOp(u"publish"_s, u"naive"_s), constant(10),
          u"≤ 10 ns"_s, false, 1.5, u"~40 ns"_s, u"locked refcounted swap"_s,
@@ -325,6 +351,11 @@ QList<Case> cases()
          u"63–78 µs"_s, u"500 × alloc+free, 1,000 L1 loads"_s,
          [](const Floors &f) { return (500 * f.alloc + 1000 * f.load) / 1e3; },
          u"cleanupUnusedTopics"_s});
+    add({u"core"_s, u"cleanupUnusedTopics, 500 topics all in use (nothing to remove)"_s, u"µs"_s,
+         coreNs(u"cleanupNothingUnused"_s, u"ours"_s, 1e3),
+         coreNs(u"cleanupNothingUnused"_s, u"naive"_s, 1e3), constant(1.2),
+         u"≤ 1.2 µs (dropslot's best)"_s, false, 1.3, u"1.2–1.5 µs"_s, u"500 L1 loads"_s,
+         [](const Floors &f) { return 500 * f.load / 1e3; }, u"cleanup, nothing unused"_s});
     add({u"core"_s, u"removeTopic"_s, u"ns"_s, coreNs(u"removeTopic"_s, u"ours"_s),
          coreNs(u"removeTopic"_s, u"naive"_s), constant(80), u"≤ 80 ns"_s, false, 1.5,
          u"175–276 ns"_s, u"hash, 2 locks, alloc+free"_s,
