@@ -30,7 +30,7 @@ constexpr quint32 MinSlots = 8;
 // allocation, and nothing is allocated under the lock); a shard with more is visited again.
 constexpr std::size_t CleanupBatch = 128;
 
-quint32 slotsFor(qsizetype topics)
+constexpr quint32 slotsFor(qsizetype topics)
 {
     // Room for 'topics' entries at the 3/4 load limit, rounded up to a power of two.
     const quint64 wanted = std::max<quint64>(MinSlots, (static_cast<quint64>(topics) * 4 + 2) / 3);
@@ -44,20 +44,42 @@ constexpr std::size_t occupancyWords(quint32 capacity)
 
 } // namespace
 
-BusCore *BusCore::create(qsizetype capacity, Factory factory)
+// How a capacity hint shapes a bus: the shard count and the size of a shard's first table.
+struct BusGeometry
 {
-    return new BusCore(capacity, factory);
-}
+    quint32 shardCount;
+    quint32 shardShift;
+    quint32 initialSlots;
+};
 
-BusCore::BusCore(qsizetype capacity, Factory factory) noexcept : m_factory(factory)
+constexpr BusGeometry geometryFor(qsizetype capacity)
 {
     // A hint, not a promise: beyond 16M topics the tables grow as needed anyway.
     capacity = std::clamp<qsizetype>(capacity, 0, qsizetype(1) << 24);
     const quint64 wantedShards = static_cast<quint64>(capacity) / TopicsPerShard;
-    m_shardCount = static_cast<quint32>(
+    const auto shardCount = static_cast<quint32>(
         std::clamp<quint64>(std::bit_ceil(std::max<quint64>(wantedShards, 1)), MinShards, MaxShards));
-    m_shardShift = 64 - static_cast<quint32>(std::countr_zero(m_shardCount));
-    m_initialSlots = slotsFor((capacity + m_shardCount - 1) / m_shardCount);
+    return {shardCount, 64 - static_cast<quint32>(std::countr_zero(shardCount)),
+            slotsFor((capacity + shardCount - 1) / shardCount)};
+}
+
+// Inline (defined before its only caller): a call to an exported constructor would go through
+// the library's symbol table.
+inline BusCore::BusCore(qsizetype capacity, Factory factory) noexcept : m_factory(factory)
+{
+    // The shape for Bus<T>::DefaultCapacity is worked out once, at compile time (any other
+    // capacity, or a different default, takes the general path).
+    constexpr qsizetype Default = 64;
+    static constexpr BusGeometry DefaultGeometry = geometryFor(Default);
+    const BusGeometry geometry = capacity == Default ? DefaultGeometry : geometryFor(capacity);
+    m_shardCount = geometry.shardCount;
+    m_shardShift = geometry.shardShift;
+    m_initialSlots = geometry.initialSlots;
+}
+
+BusCore *BusCore::create(qsizetype capacity, Factory factory)
+{
+    return new BusCore(capacity, factory);
 }
 
 BusCore::Shard *BusCore::shardsForInsert()
