@@ -82,11 +82,9 @@ BusCore *BusCore::create(qsizetype capacity, Factory factory)
     return new BusCore(capacity, factory);
 }
 
-BusCore::Shard *BusCore::shardsForInsert()
+BusCore::Shard *BusCore::allocateShards()
 {
-    Shard *shards = m_shards.load(std::memory_order_acquire);
-    if (Q_LIKELY(shards))
-        return shards;
+    Shard *shards = nullptr;
     // Each shard on its own cache line. An over-aligned operator new would leave the
     // allocator's fast path, so the block is aligned by hand, the address the allocator gave
     // kept just before the first shard.

@@ -117,7 +117,12 @@ private:
     //! The shards, or nullptr while the bus has never held a topic.
     Shard *shards() const noexcept { return m_shards.load(std::memory_order_acquire); }
     //! The shards, allocated by the first caller (concurrent first callers agree on one block).
-    Shard *shardsForInsert();
+    Shard *shardsForInsert()
+    {
+        Shard *shards = m_shards.load(std::memory_order_acquire);
+        return Q_LIKELY(shards) ? shards : allocateShards();
+    }
+    Shard *allocateShards();
     void freeShards(Shard *shards) noexcept;
     Shard &shardFor(Shard *shards, quint64 hash) const noexcept { return shards[hash >> m_shardShift]; }
     //! Announcing to watchTopics() connections; see TopicWatchList::lockForAnnouncing().
