@@ -7,6 +7,8 @@
 // - Per-operation rows run a million operations per QBENCHMARK iteration: "msecs per iteration"
 //   is nanoseconds per operation.
 // - Scenario rows (scalability, highFrequency) run one scenario per iteration.
+// - Bus lifetime rows (busNewDrop, busNewTopicDrop) build and drop a whole bus per operation,
+//   a million times per iteration, like the per-operation rows.
 // - Rows that need fresh state for every measurement (topicCreation, removeTopic,
 //   cleanupUnusedTopics) time only the operation, over many rounds with the setup outside the
 //   timed region, and report the median in nanoseconds (per operation, or per call).
@@ -245,6 +247,18 @@ void removeScenario(const Names &names)
         [&] { bus.reset(); });
 }
 
+template <typename B, typename Names>
+void cleanupScanScenario(const Names &names)
+{
+    // Every topic held: cleanup scans them all and removes none.
+    B bus;
+    std::vector<decltype(bus.topic(names[0]))> held;
+    for (const auto &name : names)
+        held.push_back(bus.topic(name));
+    Bench::reportMedianPerOperation(
+        1000, 1, [] {}, [&] { keep(bus.cleanupUnusedTopics()); }, [] {});
+}
+
 void addImplRows()
 {
     QTest::addColumn<Impl>("impl");
@@ -290,6 +304,7 @@ private Q_SLOTS:
         QTest::newRow("naive") << Impl::Naive << 0;
         QTest::newRow("ours UTF-8 literal") << Impl::Ours << 1;
         QTest::newRow("ours QLatin1StringView") << Impl::Ours << 2;
+        QTest::newRow("naive UTF-8 literal") << Impl::Naive << 1;
         QTest::newRow("ours 1000 names in turn") << Impl::Ours << 3;
         QTest::newRow("naive 1000 names in turn") << Impl::Naive << 3;
     }
@@ -338,6 +353,12 @@ private Q_SLOTS:
                 QBENCHMARK {
                     for (int i = 0; i < OpsPerIteration; ++i)
                         keep(bus.topic(name));
+                }
+            } else if (form == 1) {
+                // The naive bus takes std::string: a literal becomes one (inline, no allocation).
+                QBENCHMARK {
+                    for (int i = 0; i < OpsPerIteration; ++i)
+                        keep(bus.topic("sensor/500"));
                 }
             } else {
                 QBENCHMARK {
@@ -513,6 +534,64 @@ private Q_SLOTS:
             removeScenario<OurBus>(Bench::topicNames(BusTopics));
         else
             removeScenario<NaiveBus>(Bench::stdTopicNames(BusTopics));
+    }
+
+    //! A new bus with the default capacity, dropped at once. Ours is a shared handle; the naive
+    //! bus is shared the way a hand-written one would be, through std::make_shared.
+    void busNewDrop_data() { addImplRows(); }
+    void busNewDrop()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            QBENCHMARK {
+                for (int i = 0; i < OpsPerIteration; ++i) {
+                    OurBus bus;
+                    keep(bus);
+                }
+            }
+        } else {
+            QBENCHMARK {
+                for (int i = 0; i < OpsPerIteration; ++i)
+                    keep(std::make_shared<NaiveBus>());
+            }
+        }
+    }
+
+    //! A new bus, one topic looked up by name (created), then the handle and the bus dropped:
+    //! the smallest whole life of a bus.
+    void busNewTopicDrop_data() { addImplRows(); }
+    void busNewTopicDrop()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours) {
+            const QString name = u"sensor/500"_s;
+            QBENCHMARK {
+                for (int i = 0; i < OpsPerIteration; ++i) {
+                    OurBus bus;
+                    keep(bus.topic(name));
+                }
+            }
+        } else {
+            const std::string name = "sensor/500";
+            QBENCHMARK {
+                for (int i = 0; i < OpsPerIteration; ++i) {
+                    auto bus = std::make_shared<NaiveBus>();
+                    keep(bus->topic(name));
+                }
+            }
+        }
+    }
+
+    //! One cleanupUnusedTopics() call on a bus of 500 topics, every one held by a Topic handle:
+    //! the scan alone, nothing to remove.
+    void cleanupNothingUnused_data() { addImplRows(); }
+    void cleanupNothingUnused()
+    {
+        QFETCH(Impl, impl);
+        if (impl == Impl::Ours)
+            cleanupScanScenario<OurBus>(Bench::topicNames(BusTopics / 2));
+        else
+            cleanupScanScenario<NaiveBus>(Bench::stdTopicNames(BusTopics / 2));
     }
 };
 

@@ -6,13 +6,16 @@
 #include <DropSlot/detail/topicwatchlist.h>
 
 #include "logging_p.h"
+#include "wordloops_p.h"
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace DropSlot::detail {
@@ -23,83 +26,123 @@ constexpr quint32 MinShards = 8;
 constexpr quint32 MaxShards = 256;
 constexpr quint32 TopicsPerShard = 128; // a capacity hint adds a shard per this many topics
 constexpr quint32 MinSlots = 8;
+// cleanupUnused() collects at most this many topics of a shard per visit (on the stack: no
+// allocation, and nothing is allocated under the lock); a shard with more is visited again.
+constexpr std::size_t CleanupBatch = 128;
 
-quint32 slotsFor(qsizetype topics)
+constexpr quint32 slotsFor(qsizetype topics)
 {
     // Room for 'topics' entries at the 3/4 load limit, rounded up to a power of two.
     const quint64 wanted = std::max<quint64>(MinSlots, (static_cast<quint64>(topics) * 4 + 2) / 3);
     return static_cast<quint32>(std::bit_ceil(std::min<quint64>(wanted, quint64(1) << 30)));
 }
 
-// Slots are plain data: calloc gives zeroed (empty) table without a constructor pass.
-template <typename Slot>
-Slot *allocateSlots(quint32 count)
+constexpr std::size_t occupancyWords(quint32 capacity)
 {
-    auto *table = static_cast<Slot *>(std::calloc(count, sizeof(Slot)));
-    Q_CHECK_PTR(table);
-    return table;
+    return (std::size_t(capacity) + 63) / 64;
 }
 
 } // namespace
+
+// How a capacity hint shapes a bus: the shard count and the size of a shard's first table.
+struct BusGeometry
+{
+    quint32 shardCount;
+    quint32 shardShift;
+    quint32 initialSlots;
+};
+
+constexpr BusGeometry geometryFor(qsizetype capacity)
+{
+    // A hint, not a promise: beyond 16M topics the tables grow as needed anyway.
+    capacity = std::clamp<qsizetype>(capacity, 0, qsizetype(1) << 24);
+    const quint64 wantedShards = static_cast<quint64>(capacity) / TopicsPerShard;
+    const auto shardCount = static_cast<quint32>(
+        std::clamp<quint64>(std::bit_ceil(std::max<quint64>(wantedShards, 1)), MinShards, MaxShards));
+    return {shardCount, 64 - static_cast<quint32>(std::countr_zero(shardCount)),
+            slotsFor((capacity + shardCount - 1) / shardCount)};
+}
+
+// Inline (defined before its only caller): a call to an exported constructor would go through
+// the library's symbol table.
+inline BusCore::BusCore(qsizetype capacity, Factory factory) noexcept : m_factory(factory)
+{
+    // The shape for Bus<T>::DefaultCapacity is worked out once, at compile time (any other
+    // capacity, or a different default, takes the general path).
+    constexpr qsizetype Default = 64;
+    static constexpr BusGeometry DefaultGeometry = geometryFor(Default);
+    const BusGeometry geometry = capacity == Default ? DefaultGeometry : geometryFor(capacity);
+    m_shardCount = geometry.shardCount;
+    m_shardShift = geometry.shardShift;
+    m_initialSlots = geometry.initialSlots;
+}
 
 BusCore *BusCore::create(qsizetype capacity, Factory factory)
 {
     return new BusCore(capacity, factory);
 }
 
-BusCore::BusCore(qsizetype capacity, Factory factory) : m_factory(factory)
+BusCore::Shard *BusCore::allocateShards()
 {
-    // A hint, not a promise: beyond 16M topics the tables grow as needed anyway.
-    capacity = std::clamp<qsizetype>(capacity, 0, qsizetype(1) << 24);
-    const quint64 wantedShards = static_cast<quint64>(capacity) / TopicsPerShard;
-    m_shardCount = static_cast<quint32>(std::clamp<quint64>(std::bit_ceil(std::max<quint64>(wantedShards, 1)),
-                                                            MinShards, MaxShards));
-    m_shardShift = 64 - static_cast<quint32>(std::countr_zero(m_shardCount));
-    m_initialSlots = slotsFor((capacity + m_shardCount - 1) / m_shardCount);
-    // One allocation for the shards and their first tables: a small bus costs two allocations
-    // (this object and the block), not one per shard.
-    const std::size_t shardBytes = sizeof(Shard) * m_shardCount;
-    const std::size_t tableBytes = sizeof(Slot) * m_initialSlots * m_shardCount;
-    m_block = ::operator new(shardBytes + tableBytes, std::align_val_t(alignof(Shard)));
-    m_shards = static_cast<Shard *>(m_block);
-    m_firstTables = reinterpret_cast<Slot *>(static_cast<char *>(m_block) + shardBytes);
-    std::memset(static_cast<void *>(m_firstTables), 0, tableBytes);
-    for (quint32 s = 0; s < m_shardCount; ++s) {
-        Shard *shard = new (&m_shards[s]) Shard;
-        shard->table = m_firstTables + std::size_t(s) * m_initialSlots;
-        shard->mask = m_initialSlots - 1;
-    }
-}
-
-BusCore::~BusCore()
-{
+    Shard *shards = nullptr;
+    // Each shard on its own cache line. An over-aligned operator new would leave the
+    // allocator's fast path, so the block is aligned by hand, the address the allocator gave
+    // kept just before the first shard.
+    static_assert(std::is_trivially_destructible_v<Shard>);
+    static_assert(sizeof(Shard) == 64, "a shard, its inline table included, is one cache line");
+    constexpr std::size_t Line = alignof(Shard);
+    void *block = ::operator new(sizeof(void *) + Line + sizeof(Shard) * m_shardCount);
+    const auto first = (reinterpret_cast<std::uintptr_t>(block) + sizeof(void *) + Line - 1) & ~std::uintptr_t(Line - 1);
+    auto *fresh = reinterpret_cast<Shard *>(first);
+    reinterpret_cast<void **>(fresh)[-1] = block;
     for (quint32 s = 0; s < m_shardCount; ++s)
-        m_shards[s].~Shard();
-    ::operator delete(m_block, std::align_val_t(alignof(Shard)));
+        new (&fresh[s]) Shard;
+    if (m_shards.compare_exchange_strong(shards, fresh, std::memory_order_acq_rel, std::memory_order_acquire))
+        return fresh;
+    freeShards(fresh); // another thread's first topic got there first
+    return shards;
 }
 
-void BusCore::releaseTable(Slot *table) const noexcept
+void BusCore::freeShards(Shard *shards) noexcept
 {
-    // The first tables live in the shards' block; only grown ones were allocated alone.
-    const Slot *firstEnd = m_firstTables + std::size_t(m_initialSlots) * m_shardCount;
-    if (table && (table < m_firstTables || table >= firstEnd))
-        std::free(table);
+    ::operator delete(reinterpret_cast<void **>(shards)[-1]);
+}
+
+BusCore::Slot *BusCore::allocateTable(quint32 capacity)
+{
+    // Slots and occupancy bits are plain data, cleared word by word (not calloc: see
+    // wordloops_p.h).
+    const std::size_t bytes = sizeof(Slot) * capacity + sizeof(quint64) * occupancyWords(capacity);
+    static_assert(sizeof(Slot) % sizeof(quint64) == 0);
+    void *table = std::malloc(bytes);
+    Q_CHECK_PTR(table);
+    zeroWords(static_cast<quint64 *>(table), bytes / sizeof(quint64));
+    return static_cast<Slot *>(table);
+}
+
+void BusCore::freeTable(Slot *table) noexcept
+{
+    std::free(table);
 }
 
 void BusCore::destroy() noexcept
 {
     // Nobody else can reach the table any more: close every topic (waking its subscribers),
-    // then drop the table's references.
-    for (quint32 s = 0; s < m_shardCount; ++s) {
-        Shard &shard = m_shards[s];
-        for (quint32 i = 0; i < shard.capacity(); ++i) {
-            if (TopicCore *topic = shard.table[i].topic) {
-                topic->close();
+    // then drop the table's references. A topic only the table refers to has nobody to see
+    // it closed: it is simply freed.
+    if (Shard *shards = m_shards.load(std::memory_order_acquire)) {
+        for (quint32 s = 0; s < m_shardCount; ++s) {
+            Slot *table = shards[s].entries();
+            shards[s].forEachOccupied([table](quint32 i) {
+                TopicCore *topic = table[i].topic;
+                if (topic->refCount() != 1)
+                    topic->close();
                 topic->deref();
-            }
+            });
+            if (!shards[s].isInline(table))
+                freeTable(table);
         }
-        releaseTable(shard.table);
-        shard.table = nullptr;
+        freeShards(shards);
     }
     if (TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire)) {
         watchers->close();
@@ -108,10 +151,20 @@ void BusCore::destroy() noexcept
     delete this;
 }
 
+template <typename F>
+void BusCore::Shard::forEachOccupied(F &&f) const
+{
+    const quint64 *bits = occupancy();
+    const std::size_t words = occupancyWords(capacity());
+    for (std::size_t w = 0; w < words; ++w) {
+        for (quint64 word = bits[w]; word; word &= word - 1)
+            f(static_cast<quint32>(w * 64 + std::countr_zero(word)));
+    }
+}
+
 qsizetype BusCore::Shard::indexOf(const NameKey &key, quint32 *vacant) const noexcept
 {
-    if (!table)
-        return -1;
+    const Slot *table = entries();
     const quint64 hash = key.hash();
     for (quint32 i = static_cast<quint32>(hash) & mask;; i = (i + 1) & mask) {
         const Slot &slot = table[i];
@@ -125,8 +178,20 @@ qsizetype BusCore::Shard::indexOf(const NameKey &key, quint32 *vacant) const noe
     }
 }
 
+quint32 BusCore::Shard::indexOfTopic(quint64 hash, const TopicCore *topic) const noexcept
+{
+    const Slot *table = entries();
+    quint32 i = static_cast<quint32>(hash) & mask;
+    while (table[i].topic != topic) {
+        Q_ASSERT(table[i].topic);
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
 void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
 {
+    const Slot *table = entries();
     quint32 i = static_cast<quint32>(hash) & mask;
     while (table[i].topic)
         i = (i + 1) & mask;
@@ -135,8 +200,10 @@ void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
 
 void BusCore::Shard::insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept
 {
+    Slot *table = entries();
     Q_ASSERT(!table[index].topic);
     table[index] = Slot{hash, topic};
+    occupancy()[index / 64] |= quint64(1) << (index % 64);
     count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     ++generation;
 }
@@ -144,7 +211,9 @@ void BusCore::Shard::insertAt(quint32 index, quint64 hash, TopicCore *topic) noe
 void BusCore::Shard::eraseAt(quint32 hole) noexcept
 {
     // Backward-shift deletion for linear probing: pull later members of the cluster into the
-    // hole unless they already sit at or after their home slot relative to it.
+    // hole unless they already sit at or after their home slot relative to it. The slot that
+    // ends up empty is the last one moved from (or the hole itself): only its bit changes.
+    Slot *table = entries();
     for (quint32 j = (hole + 1) & mask; table[j].topic; j = (j + 1) & mask) {
         const quint32 home = static_cast<quint32>(table[j].hash) & mask;
         const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
@@ -154,25 +223,34 @@ void BusCore::Shard::eraseAt(quint32 hole) noexcept
         }
     }
     table[hole] = Slot{0, nullptr};
+    occupancy()[hole / 64] &= ~(quint64(1) << (hole % 64));
     count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     ++generation;
 }
 
 BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcept
 {
-    Slot *old = table;
+    Slot *old = entries();
+    const quint64 *oldBits = occupancy();
     const quint32 oldCapacity = capacity();
-    table = fresh;
+    array.store(fresh, std::memory_order_relaxed);
     mask = freshCapacity - 1;
     const quint32 kept = count.load(std::memory_order_relaxed);
     count.store(0, std::memory_order_relaxed);
-    for (quint32 i = 0; i < oldCapacity; ++i) {
-        if (old[i].topic)
-            insert(old[i].hash, old[i].topic);
+    for (std::size_t w = 0; w < occupancyWords(oldCapacity); ++w) {
+        for (quint64 word = oldBits[w]; word; word &= word - 1) {
+            const Slot &slot = old[w * 64 + std::countr_zero(word)];
+            insert(slot.hash, slot.topic);
+        }
     }
     Q_ASSERT(count.load(std::memory_order_relaxed) == kept);
     Q_UNUSED(kept);
     ++generation;
+    if (isInline(old)) {
+        std::fill(std::begin(inlineSlots), std::end(inlineSlots), Slot{0, nullptr});
+        inlineOccupancy = 0;
+        return nullptr;
+    }
     return old;
 }
 
@@ -189,74 +267,85 @@ TopicCore *BusCore::obtain(QAnyStringView name)
                          "the returned topic handle is invalid", static_cast<long long>(key.size()));
         return nullptr;
     }
-    Shard &shard = shardFor(key.hash());
+    Shard &shard = shardFor(shardsForInsert(), key.hash());
+
+    // What a creation needs is allocated outside the lock: the topic, and a table when the
+    // shard has none or must grow. If another thread creates the same name meanwhile, its
+    // topic wins and ours is discarded, so every caller gets the one topic.
+    TopicCore *fresh = nullptr;
+    Slot *freshSlots = nullptr;
+    quint32 freshCapacity = 0;
+    const auto prepare = [&](quint32 seenCapacity, bool grow) {
+        if (!fresh) {
+            fresh = m_factory(key); // one reference: the table's
+            fresh->refUnshared();   // and one for the caller
+        }
+        if (grow) {
+            // The first allocated table is sized by the capacity hint; small tables grow
+            // fourfold, so a bus filling up from empty rehashes only a few times.
+            freeTable(freshSlots);
+            freshCapacity = std::max(m_initialSlots, seenCapacity * (seenCapacity < 1024 ? 4 : 2));
+            freshSlots = allocateTable(freshCapacity);
+        }
+    };
+    // An empty shard almost surely lacks the name, and its inline table has room for it:
+    // prepare the topic before the first lock, so a shard's first topic takes the lock once.
+    if (shard.count.load(std::memory_order_relaxed) == 0)
+        prepare(0, false);
+
     shard.lock.lock();
     quint32 vacant = 0;
     qsizetype index = shard.indexOf(key, &vacant);
-    if (index >= 0) {
-        TopicCore *topic = shard.table[index].topic;
-        topic->ref();
-        shard.lock.unlock();
-        return topic;
-    }
-    const quint32 seenCapacity = shard.capacity();
-    const quint32 seenGeneration = shard.generation;
-    const bool grow = shard.needsGrowth();
-    shard.lock.unlock();
-
-    // Allocate outside the lock; if another thread creates the same name meanwhile, its topic
-    // wins and ours is discarded, so every caller gets the one topic.
-    TopicCore *fresh = m_factory(key); // one reference: the table's
-    fresh->ref();                      // and one for the caller
-    // Small tables grow fourfold, so a bus filling up from empty rehashes only a few times.
-    const quint32 freshCapacity = !seenCapacity ? m_initialSlots : seenCapacity * (seenCapacity < 1024 ? 4 : 2);
-    Slot *freshSlots = grow ? allocateSlots<Slot>(freshCapacity) : nullptr;
-    Slot *discardSlots = nullptr;
-
-    shard.lock.lock();
-    if (!grow && shard.generation == seenGeneration) {
-        // Nothing changed since the probe: the name is still absent and its slot still free.
-        shard.insertAt(vacant, key.hash(), fresh);
-    } else {
-        index = shard.indexOf(key);
+    for (;;) {
         if (index >= 0) {
-            TopicCore *topic = shard.table[index].topic;
+            TopicCore *topic = shard.entries()[index].topic;
             topic->ref();
             shard.lock.unlock();
-            std::free(freshSlots);
-            fresh->deref(2 * TopicCore::OneRef);
+            freeTable(freshSlots);
+            if (fresh)
+                fresh->deref(2 * TopicCore::OneRef);
             return topic;
         }
-        if (freshSlots && shard.capacity() == seenCapacity)
-            discardSlots = shard.adopt(freshSlots, freshCapacity);
-        else
-            discardSlots = freshSlots; // another creator grew the table first
-        if (Q_UNLIKELY(shard.needsGrowth())) {
-            // Rare: the table filled up between our two visits. Grow in place.
-            const quint32 capacity = shard.capacity() ? shard.capacity() * 2 : m_initialSlots;
-            releaseTable(shard.adopt(allocateSlots<Slot>(capacity), capacity));
-        }
+        const bool grow = shard.needsGrowth();
+        if (fresh && (!grow || freshCapacity > shard.capacity()))
+            break;
+        // Something is missing: allocate it unlocked, then look again (unless nothing changed
+        // since this probe, in which case the name is still absent and its slot still free).
+        const quint32 seenCapacity = shard.capacity();
+        const quint32 seenGeneration = shard.generation;
+        shard.lock.unlock();
+        prepare(seenCapacity, grow);
+        shard.lock.lock();
+        if (shard.generation != seenGeneration || shard.capacity() != seenCapacity)
+            index = shard.indexOf(key, &vacant);
+    }
+    Slot *discardSlots = freshSlots; // unused unless the table grows into it
+    if (shard.needsGrowth()) {
+        discardSlots = shard.adopt(freshSlots, freshCapacity);
         shard.insert(key.hash(), fresh);
+    } else {
+        shard.insertAt(vacant, key.hash(), fresh);
     }
     std::unique_lock<std::mutex> announcing = lockForAnnouncing();
     shard.lock.unlock();
-    releaseTable(discardSlots);
+    freeTable(discardSlots);
     if (announcing)
-        announce(std::move(announcing), {fresh}, true);
+        announce(std::move(announcing), {&fresh, 1}, true);
     return fresh;
 }
 
 TopicCore *BusCore::find(QAnyStringView name) const
 {
     const NameKey key(name);
-    if (key.isEmpty())
+    Shard *shards = this->shards();
+    if (key.isEmpty() || !shards)
         return nullptr;
-    Shard &shard = shardFor(key.hash());
+    Shard &shard = shardFor(shards, key.hash());
     SpinLocker locker(shard.lock);
     const qsizetype index = shard.indexOf(key);
     if (index < 0)
         return nullptr;
-    TopicCore *topic = shard.table[index].topic;
+    TopicCore *topic = shard.entries()[index].topic;
     topic->ref();
     return topic;
 }
@@ -264,16 +353,17 @@ TopicCore *BusCore::find(QAnyStringView name) const
 std::optional<qsizetype> BusCore::remove(QAnyStringView name)
 {
     const NameKey key(name);
-    if (key.isEmpty())
+    Shard *shards = this->shards();
+    if (key.isEmpty() || !shards)
         return std::nullopt;
-    Shard &shard = shardFor(key.hash());
+    Shard &shard = shardFor(shards, key.hash());
     shard.lock.lock();
     const qsizetype index = shard.indexOf(key);
     if (index < 0) {
         shard.lock.unlock();
         return std::nullopt;
     }
-    TopicCore *topic = shard.table[index].topic;
+    TopicCore *topic = shard.entries()[index].topic;
     shard.eraseAt(static_cast<quint32>(index));
     // Closed in the same critical section that removes it: once the name can resolve to a new
     // topic, the old one accepts no publish.
@@ -282,7 +372,7 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     std::unique_lock<std::mutex> announcing = lockForAnnouncing();
     shard.lock.unlock();
     if (announcing)
-        announce(std::move(announcing), {topic}, false);
+        announce(std::move(announcing), {&topic, 1}, false);
     const qsizetype subscribers = topic->subscriberCount();
     if (mustWake)
         topic->wakeAfterClose();
@@ -292,49 +382,44 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
 
 qsizetype BusCore::cleanupUnused()
 {
-    std::vector<TopicCore *> unused;
+    Slot unused[CleanupBatch];
+    TopicCore *topics[CleanupBatch];
     qsizetype removed = 0;
-    for (quint32 s = 0; s < m_shardCount; ++s) {
-        Shard &shard = m_shards[s];
+    Shard *shards = this->shards();
+    for (quint32 s = 0; shards && s < m_shardCount; ++s) {
+        Shard &shard = shards[s];
         if (shard.count.load(std::memory_order_relaxed) == 0)
             continue;
-        unused.clear();
-        // Room for every topic the shard holds now, plus some: nothing is allocated under the
-        // lock. Should the shard have grown past that meanwhile, the scan stops when the room
-        // is used up and the shard is scanned again.
-        unused.reserve(shard.count.load(std::memory_order_relaxed) + 16);
+        std::size_t found = 0;
         bool full = false;
         shard.lock.lock();
-        const quint32 capacity = shard.capacity();
-        // Start just after an empty slot so no cluster wraps past the starting point; after an
-        // erase, the same slot is examined again because a later entry may have moved into it.
-        quint32 start = 0;
-        while (capacity && shard.table[start].topic)
-            ++start;
-        for (quint32 step = 1; step <= capacity;) {
-            const quint32 i = (start + step) & shard.mask;
-            TopicCore *topic = shard.table[i].topic;
-            // Only the table refers to it, and new references come only through the table,
-            // which we hold: nobody can start using it while we remove it.
-            if (topic && topic->refCount() == 1) {
-                if (unused.size() == unused.capacity()) {
-                    full = true;
-                    break;
-                }
-                // Nothing refers to it, so nobody can see it closed: it is simply freed.
-                unused.push_back(topic);
-                shard.eraseAt(i);
-                continue;
-            }
-            ++step;
+        // First find the unused topics, touching only occupied slots: a shard where every
+        // topic is in use is left without a single write. Only the table refers to a topic
+        // whose count is 1, and new references come only through the table, which we hold:
+        // nobody can start using it while we remove it.
+        const Slot *table = shard.entries();
+        shard.forEachOccupied([&](quint32 i) {
+            if (table[i].topic->refCount() != 1)
+                return;
+            if (found < CleanupBatch)
+                unused[found++] = table[i];
+            else
+                full = true; // the shard is visited again after this batch
+        });
+        // Then remove them. Erasing moves later members of a cluster, so each is found again
+        // from its home slot.
+        for (std::size_t k = 0; k < found; ++k) {
+            shard.eraseAt(shard.indexOfTopic(unused[k].hash, unused[k].topic));
+            topics[k] = unused[k].topic;
         }
-        std::unique_lock<std::mutex> announcing = unused.empty() ? std::unique_lock<std::mutex>() : lockForAnnouncing();
+        std::unique_lock<std::mutex> announcing = found ? lockForAnnouncing() : std::unique_lock<std::mutex>();
         shard.lock.unlock();
         if (announcing)
-            announce(std::move(announcing), unused, false);
-        for (TopicCore *topic : unused)
-            topic->deref();
-        removed += static_cast<qsizetype>(unused.size());
+            announce(std::move(announcing), {topics, found}, false);
+        // Nothing refers to them, so nobody can see them closed: they are simply freed.
+        for (std::size_t k = 0; k < found; ++k)
+            topics[k]->deref();
+        removed += static_cast<qsizetype>(found);
         if (full)
             --s; // this shard again
     }
@@ -344,8 +429,9 @@ qsizetype BusCore::cleanupUnused()
 qsizetype BusCore::topicCount() const noexcept
 {
     qsizetype total = 0;
-    for (quint32 s = 0; s < m_shardCount; ++s)
-        total += m_shards[s].count.load(std::memory_order_relaxed);
+    const Shard *shards = this->shards();
+    for (quint32 s = 0; shards && s < m_shardCount; ++s)
+        total += shards[s].count.load(std::memory_order_relaxed);
     return total;
 }
 
@@ -354,15 +440,15 @@ QStringList BusCore::topicNames() const
     // Pin the topics under each shard's lock, build the strings after releasing it.
     std::vector<TopicCore *> pinned;
     pinned.reserve(static_cast<std::size_t>(topicCount()));
-    for (quint32 s = 0; s < m_shardCount; ++s) {
-        Shard &shard = m_shards[s];
+    Shard *shards = this->shards();
+    for (quint32 s = 0; shards && s < m_shardCount; ++s) {
+        Shard &shard = shards[s];
         SpinLocker locker(shard.lock);
-        for (quint32 i = 0; i < shard.capacity(); ++i) {
-            if (TopicCore *topic = shard.table[i].topic) {
-                topic->ref();
-                pinned.push_back(topic);
-            }
-        }
+        const Slot *table = shard.entries();
+        shard.forEachOccupied([&](quint32 i) {
+            table[i].topic->ref();
+            pinned.push_back(table[i].topic);
+        });
     }
     QStringList names;
     names.reserve(static_cast<qsizetype>(pinned.size()));
@@ -391,7 +477,7 @@ std::unique_lock<std::mutex> BusCore::lockForAnnouncing()
     return watchers ? watchers->lockForAnnouncing() : std::unique_lock<std::mutex>();
 }
 
-void BusCore::announce(std::unique_lock<std::mutex> announcing, const std::vector<TopicCore *> &topics, bool created)
+void BusCore::announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics, bool created)
 {
     // The shard lock is released; the watch list's lock, taken before that, keeps each name's
     // events in the order its table changes happened.

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <vector>
 #include <optional>
+#include <span>
 
 namespace DropSlot::detail {
 
@@ -20,7 +21,12 @@ class TopicWatchConnection;
 
 //! The type-independent bus: a sharded open-addressing table from name to topic, compiled once
 //! into the library. Each shard has its own spin lock, held only to probe or edit the table;
-//! topics are allocated, closed and freed outside it.
+//! topics and tables are allocated, closed and freed outside it.
+//!
+//! Nothing is allocated before it is needed: a new bus is this small object alone; its first
+//! topic allocates the shards (one block, a cache line each), and a shard's first table lives in
+//! its own cache line (room for one topic) until a second topic needs a table of its own. So a
+//! bus built and dropped costs one small allocation, and a bus of a few topics one more.
 class DROPSLOT_EXPORT BusCore
 {
 public:
@@ -33,7 +39,9 @@ public:
     //! Dropping the last reference closes every topic and frees the bus.
     void deref() noexcept
     {
-        if (m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        // The last handle needs no read-modify-write: whoever holds the only reference is the
+        // only one who could make another.
+        if (m_refs.load(std::memory_order_acquire) == 1 || m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
             destroy();
     }
 
@@ -58,42 +66,75 @@ private:
         quint64 hash;
         TopicCore *topic; // nullptr: empty slot
     };
+    //! A shard's first table, inside the shard: two slots, so one topic at the 3/4 load limit.
+    static constexpr quint32 InlineSlots = 2;
     struct alignas(64) Shard
     {
         SpinLock lock;
         std::atomic<quint32> count{0};
-        quint32 mask = 0;       // capacity - 1; meaningful once table is set
-        quint32 generation = 0; // bumped by every change to the table
-        Slot *table = nullptr;
+        quint32 mask = InlineSlots - 1; // capacity - 1
+        quint32 generation = 0;         // bumped by every change to the table
+        // The table: written under the lock; atomic so that obtain() may glance at the shard
+        // before taking the lock (a hint: the decision is made again under the lock).
+        std::atomic<Slot *> array{inlineSlots};
+        Slot inlineSlots[InlineSlots] = {};
+        quint64 inlineOccupancy = 0;
 
-        quint32 capacity() const noexcept { return table ? mask + 1 : 0; }
+        //! The table, under the lock.
+        Slot *entries() const noexcept { return array.load(std::memory_order_relaxed); }
+        bool isInline(const Slot *table) const noexcept { return table == inlineSlots; }
+        quint32 capacity() const noexcept { return mask + 1; }
+        //! One bit per slot, set when the slot holds a topic (behind the slots of an allocated
+        //! table): scans visit the topics without reading, and mispredicting, every empty slot.
+        quint64 *occupancy() const noexcept
+        {
+            Slot *table = entries();
+            return isInline(table) ? const_cast<quint64 *>(&inlineOccupancy)
+                                   : reinterpret_cast<quint64 *>(table + capacity());
+        }
         bool needsGrowth() const noexcept { return (count.load(std::memory_order_relaxed) + 1) * 4 > capacity() * 3; }
+        //! Calls f(index) for each occupied slot, in index order; f must not edit the table.
+        template <typename F>
+        void forEachOccupied(F &&f) const;
         //! The slot holding key, or -1; *vacant (if given) receives the empty slot that ended
         //! the probe, where key would be inserted.
         qsizetype indexOf(const NameKey &key, quint32 *vacant = nullptr) const noexcept;
+        //! The slot holding topic (whose hash is hash); the topic must be in the table.
+        quint32 indexOfTopic(quint64 hash, const TopicCore *topic) const noexcept;
         void insert(quint64 hash, TopicCore *topic) noexcept;
         void insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept;
         void eraseAt(quint32 index) noexcept;
-        Slot *adopt(Slot *fresh, quint32 freshCapacity) noexcept; // rehash; returns the old array
+        //! Moves the entries to fresh (rehashing) and returns the old table to free, or nullptr
+        //! when it was the inline one.
+        Slot *adopt(Slot *fresh, quint32 freshCapacity) noexcept;
     };
 
-    BusCore(qsizetype capacity, Factory factory);
-    ~BusCore();
+    BusCore(qsizetype capacity, Factory factory) noexcept;
+    ~BusCore() = default;
     void destroy() noexcept;
-    void releaseTable(Slot *table) const noexcept;
-    Shard &shardFor(quint64 hash) const noexcept { return m_shards[hash >> m_shardShift]; }
+    static Slot *allocateTable(quint32 capacity);
+    static void freeTable(Slot *table) noexcept;
+    //! The shards, or nullptr while the bus has never held a topic.
+    Shard *shards() const noexcept { return m_shards.load(std::memory_order_acquire); }
+    //! The shards, allocated by the first caller (concurrent first callers agree on one block).
+    Shard *shardsForInsert()
+    {
+        Shard *shards = m_shards.load(std::memory_order_acquire);
+        return Q_LIKELY(shards) ? shards : allocateShards();
+    }
+    Shard *allocateShards();
+    void freeShards(Shard *shards) noexcept;
+    Shard &shardFor(Shard *shards, quint64 hash) const noexcept { return shards[hash >> m_shardShift]; }
     //! Announcing to watchTopics() connections; see TopicWatchList::lockForAnnouncing().
     std::unique_lock<std::mutex> lockForAnnouncing();
-    void announce(std::unique_lock<std::mutex> announcing, const std::vector<TopicCore *> &topics, bool created);
+    void announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics, bool created);
 
     std::atomic<int> m_refs{1};
     Factory m_factory;
     quint32 m_shardShift;
     quint32 m_shardCount;
-    quint32 m_initialSlots;
-    void *m_block;        // the shards, then their first tables
-    Shard *m_shards;
-    Slot *m_firstTables;
+    quint32 m_initialSlots; // the size of a shard's first allocated table
+    std::atomic<Shard *> m_shards{nullptr};
     std::atomic<TopicWatchList *> m_watchList{nullptr};
 };
 

@@ -34,8 +34,20 @@ public:
     static constexpr quint64 OneSubscriber = quint64(1) << 32;
 
     void ref(quint64 amount = OneRef) noexcept { m_counts.fetch_add(amount, std::memory_order_relaxed); }
+    //! ref() for a topic no other thread can reach yet (just created, not yet in a table):
+    //! a plain store, no read-modify-write.
+    void refUnshared(quint64 amount = OneRef) noexcept
+    {
+        m_counts.store(m_counts.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+    }
     void deref(quint64 amount = OneRef) noexcept
     {
+        // Holding every reference and subscription means nobody else can make a new one (they
+        // all come from an existing holder): the last holder frees without a read-modify-write.
+        if (m_counts.load(std::memory_order_acquire) == amount) {
+            destroy();
+            return;
+        }
         const quint64 before = m_counts.fetch_sub(amount, std::memory_order_acq_rel);
         if (static_cast<quint32>(before) == static_cast<quint32>(amount))
             destroy();

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// The bus's table under the ways it is built up and torn down: a bus that never held a topic,
+// the shards allocated by whichever threads create the first topics at once, shards growing
+// from their one-topic inline table to allocated ones, and cleanup visiting shards with nothing
+// to remove, or more to remove than it takes in one visit.
+#include <DropSlot/DropSlot>
+
+#include <QtTest/QTest>
+
+#include <atomic>
+#include <latch>
+#include <thread>
+#include <vector>
+
+using namespace DropSlot;
+using namespace Qt::StringLiterals;
+
+class tst_BusTable : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init() { m_topicsBefore = detail::TopicCore::liveCount(); }
+    void cleanup() { QCOMPARE(detail::TopicCore::liveCount(), m_topicsBefore); }
+
+    void busThatNeverHeldATopic()
+    {
+        // Nothing is allocated for topics until the first one: every query still answers.
+        Bus<int> bus;
+        const Bus<int> copy = bus;
+        QCOMPARE(bus.topicCount(), 0);
+        QVERIFY(bus.topicNames().isEmpty());
+        QVERIFY(!bus.findTopic("a").has_value());
+        QVERIFY(!bus.removeTopic("a").has_value());
+        QCOMPARE(bus.cleanupUnusedTopics(), 0);
+        QCOMPARE(copy.topicCount(), 0);
+        // The first topic, through a copy, is seen by every handle.
+        copy.publish("a", 1);
+        QCOMPARE(bus.topicCount(), 1);
+        QCOMPARE(bus.topic("a").latest(), std::optional<int>(1));
+    }
+
+    void concurrentFirstTopics_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("2 threads") << 2;
+        QTest::newRow("6 threads") << 6;
+    }
+    void concurrentFirstTopics()
+    {
+        // Threads released at once on a fresh bus race to allocate its shards; one allocation
+        // wins, every topic lands in it, and concurrent creations of one name give one topic.
+        QFETCH(int, threads);
+        for (int round = 0; round < 200; ++round) {
+            Bus<int> bus;
+            std::latch start(threads);
+            std::vector<Topic<int>> shared(static_cast<std::size_t>(threads));
+            std::vector<Topic<int>> own(static_cast<std::size_t>(threads));
+            std::vector<std::thread> workers;
+            for (int t = 0; t < threads; ++t) {
+                workers.emplace_back([&, t] {
+                    start.arrive_and_wait();
+                    shared[std::size_t(t)] = bus.topic("shared");
+                    own[std::size_t(t)] = bus.topic(u"own/%1"_s.arg(t));
+                });
+            }
+            for (std::thread &worker : workers)
+                worker.join();
+            QCOMPARE(bus.topicCount(), threads + 1);
+            for (int t = 0; t < threads; ++t) {
+                QVERIFY(shared[std::size_t(t)] == shared[0]);
+                QVERIFY(bus.findTopic(u"own/%1"_s.arg(t)) == own[std::size_t(t)]);
+            }
+        }
+    }
+
+    void growthKeepsEveryTopic_data()
+    {
+        QTest::addColumn<int>("capacity");
+        QTest::newRow("default") << int(Bus<int>::DefaultCapacity);
+        QTest::newRow("no hint") << 0;
+        QTest::newRow("hint 1000") << 1000;
+    }
+    void growthKeepsEveryTopic()
+    {
+        // Shards start with a one-topic inline table and grow into allocated ones; after every
+        // creation, every topic created so far is still found, and removals in any order
+        // (from inline and from allocated tables) keep the others.
+        QFETCH(int, capacity);
+        Bus<int> bus(capacity);
+        std::vector<Topic<int>> held;
+        constexpr int Count = 300;
+        for (int i = 0; i < Count; ++i) {
+            held.push_back(bus.topic(u"t/%1"_s.arg(i)));
+            for (int j = 0; j <= i; j += (i < 40 ? 1 : 37))
+                QVERIFY(bus.findTopic(u"t/%1"_s.arg(j)) == held[std::size_t(j)]);
+        }
+        QCOMPARE(bus.topicCount(), Count);
+        for (int i = 0; i < Count; i += 3)
+            QCOMPARE(bus.removeTopic(u"t/%1"_s.arg(i)), std::optional<qsizetype>(0));
+        for (int i = 0; i < Count; ++i) {
+            const auto found = bus.findTopic(u"t/%1"_s.arg(i));
+            if (i % 3 == 0) {
+                QVERIFY(!found.has_value());
+                QVERIFY(held[std::size_t(i)].isClosed());
+            } else {
+                QVERIFY(found == held[std::size_t(i)]);
+            }
+        }
+        QCOMPARE(bus.topicCount(), Count - (Count + 2) / 3);
+    }
+
+    void cleanupLeavesShardsWithNothingToRemove()
+    {
+        // Every topic held: cleanup removes nothing and changes nothing.
+        Bus<int> bus;
+        std::vector<Topic<int>> held;
+        for (int i = 0; i < 200; ++i)
+            held.push_back(bus.topic(u"held/%1"_s.arg(i)));
+        QCOMPARE(bus.cleanupUnusedTopics(), 0);
+        QCOMPARE(bus.topicCount(), 200);
+        // Release every fourth: only those go, wherever they sit, and the rest still resolve.
+        for (int i = 0; i < 200; i += 4)
+            held[std::size_t(i)] = Topic<int>();
+        QCOMPARE(bus.cleanupUnusedTopics(), 50);
+        QCOMPARE(bus.topicCount(), 150);
+        for (int i = 0; i < 200; ++i) {
+            const auto found = bus.findTopic(u"held/%1"_s.arg(i));
+            QCOMPARE(found.has_value(), i % 4 != 0);
+            if (found)
+                QVERIFY(*found == held[std::size_t(i)]);
+        }
+        QCOMPARE(bus.cleanupUnusedTopics(), 0);
+    }
+
+    void cleanupOfMoreThanOneVisitTakes()
+    {
+        // Thousands of unused topics per shard: cleanup takes them in batches and visits a
+        // shard again until it is done.
+        Bus<int> bus;
+        Topic<int> kept = bus.topic("kept");
+        for (int i = 0; i < 5000; ++i)
+            bus.topic(u"unused/%1"_s.arg(i));
+        QCOMPARE(bus.topicCount(), 5001);
+        QCOMPARE(bus.cleanupUnusedTopics(), 5000);
+        QCOMPARE(bus.topicNames(), QStringList{u"kept"_s});
+        QVERIFY(bus.findTopic("kept") == kept);
+    }
+
+    void cleanupRacingCreation()
+    {
+        // One thread creates and drops topics, another holds some, a third cleans up: a held
+        // topic is never removed, and the bus ends consistent.
+        Bus<int> bus;
+        std::atomic<bool> stop{false};
+        std::atomic<int> lost{0};
+        std::thread creator([&] {
+            for (int i = 0; i < 20000; ++i)
+                bus.topic(u"churn/%1"_s.arg(i % 500));
+            stop = true;
+        });
+        std::thread holder([&] {
+            while (!stop) {
+                for (int i = 0; i < 50; ++i) {
+                    Topic<int> topic = bus.topic(u"hold/%1"_s.arg(i));
+                    topic.publish(i);
+                    if (!(bus.findTopic(u"hold/%1"_s.arg(i)) == topic))
+                        ++lost;
+                }
+            }
+        });
+        while (!stop)
+            bus.cleanupUnusedTopics();
+        creator.join();
+        holder.join();
+        QCOMPARE(lost.load(), 0);
+        bus.cleanupUnusedTopics();
+        QCOMPARE(bus.topicCount(), 0);
+    }
+
+private:
+    qsizetype m_topicsBefore = 0;
+};
+
+QTEST_GUILESS_MAIN(tst_BusTable)
+#include "tst_bustable.moc"
