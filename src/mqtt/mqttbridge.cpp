@@ -4,7 +4,6 @@
 #include "mqttlogging_p.h"
 #include "mqttsession_p.h"
 #include "mqttstatus_p.h"
-#include "tsanannotations_p.h"
 
 #include <QtCore/QThread>
 
@@ -24,29 +23,18 @@ public:
     MqttSession *session = nullptr;
 
     //! Runs f in the session's thread and waits for it (never from that thread itself).
-    template <typename F>
-    void runAndWait(F &&f)
+    void runAndWait(std::function<void()> f)
     {
         if (QThread::currentThread() == &thread)
             return f();
-        MqttSession *s = session;
-        DROPSLOT_ANNOTATE_HANDOFF(s);
-        QMetaObject::invokeMethod(s, [&f, s] {
-            DROPSLOT_ANNOTATE_RECEIVED(s);
-            f();
-            DROPSLOT_ANNOTATE_HANDOFF(s);
-        }, Qt::BlockingQueuedConnection);
-        DROPSLOT_ANNOTATE_RECEIVED(s);
+        session->enqueue(std::move(f));
+        QMetaObject::invokeMethod(session, "runQueued", Qt::BlockingQueuedConnection);
     }
-    template <typename F>
-    void post(F &&f)
+    //! Runs f in the session's thread, later.
+    void post(std::function<void()> f)
     {
-        MqttSession *s = session;
-        DROPSLOT_ANNOTATE_HANDOFF(s);
-        QMetaObject::invokeMethod(s, [f = std::forward<F>(f), s]() mutable {
-            DROPSLOT_ANNOTATE_RECEIVED(s);
-            f();
-        }, Qt::QueuedConnection);
+        session->enqueue(std::move(f));
+        QMetaObject::invokeMethod(session, "runQueued", Qt::QueuedConnection);
     }
 };
 

@@ -39,6 +39,27 @@ MqttSession::~MqttSession()
     Q_ASSERT(!m_client); // shutdown() ran in the session's thread
 }
 
+void MqttSession::enqueue(std::function<void()> call)
+{
+    std::lock_guard<std::mutex> lock(m_callsMutex);
+    m_calls.push_back(std::move(call));
+}
+
+void MqttSession::runQueued()
+{
+    for (;;) {
+        std::function<void()> call;
+        {
+            std::lock_guard<std::mutex> lock(m_callsMutex);
+            if (m_calls.empty())
+                return;
+            call = std::move(m_calls.front());
+            m_calls.pop_front();
+        }
+        call();
+    }
+}
+
 // ---- topics --------------------------------------------------------------------------------
 
 MqttSession::Entry &MqttSession::entryFor(const QString &name)

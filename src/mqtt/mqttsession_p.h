@@ -16,6 +16,8 @@
 #include <QtCore/QStringList>
 
 #include <deque>
+#include <functional>
+#include <mutex>
 #include <memory>
 #include <unordered_map>
 
@@ -36,6 +38,12 @@ public:
     void stop();
     //! stop(), then lets go of every topic and timer: the last call, before the thread ends.
     void shutdown();
+
+    //! Queues a call from another thread; runQueued() runs it in this one. The calls travel
+    //! through a mutex rather than inside Qt's events, whose hand-over ThreadSanitizer cannot
+    //! see in an uninstrumented Qt.
+    void enqueue(std::function<void()> call);
+    Q_INVOKABLE void runQueued();
 
 Q_SIGNALS:
     void stateChanged(DropSlot::MqttBridge::State state);
@@ -82,6 +90,9 @@ private:
     void setState(MqttBridge::State state);
     void reportError(const QString &message);
     void warnOnce(Entry *entry, const QString &name, const QString &message);
+
+    std::mutex m_callsMutex;
+    std::deque<std::function<void()>> m_calls;
 
     std::shared_ptr<MqttBusAdapter> m_bus;
     const MqttOptions m_options;
