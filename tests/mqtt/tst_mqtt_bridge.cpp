@@ -5,6 +5,7 @@
 
 #include <DropSlot/DropSlot>
 
+#include <algorithm>
 #include <thread>
 
 using namespace DropSlot;
@@ -113,11 +114,17 @@ private Q_SLOTS:
                                       + QStringList{u"-t"_s, u"live"_s, u"-R"_s, u"-d"_s});
         QVERIFY(sub.waitForStarted());
         QByteArray output; // -d: wait for its SUBACK before publishing
+        // What the event loop already read into the process's buffer counts: waitForReadyRead()
+        // only reports data that arrives after it is called.
         const auto readUntil = [&](const QByteArray &marker) {
             QDeadlineTimer deadline(20000);
-            while (!output.contains(marker) && sub.waitForReadyRead(int(deadline.remainingTime())))
+            for (;;) {
                 output += sub.readAllStandardOutput();
-            return output.contains(marker);
+                if (output.contains(marker) || deadline.hasExpired()
+                    || sub.state() == QProcess::NotRunning)
+                    return output.contains(marker);
+                sub.waitForReadyRead(int(std::min<qint64>(500, deadline.remainingTime())));
+            }
         };
         QVERIFY2(readUntil("SUBACK"), output.constData());
         bus.publish(u"live", u"now"_s);
