@@ -3,6 +3,7 @@
 
 #include "dispatcher_p.h"
 #include "logging_p.h"
+#include "tsanannotations_p.h"
 
 #include <DropSlot/detail/namekey.h>
 #include <DropSlot/detail/topicconnection.h>
@@ -15,6 +16,9 @@ void (*testing::afterDeliveryRead)() = nullptr;
 
 namespace {
 std::atomic<qsizetype> s_liveConnections{0};
+// The address through which ThreadSanitizer learns that a context watch was installed before
+// it runs (see start()).
+char s_watchInstalled = 0;
 
 // Holds a reference for a lambda that may be destroyed without running, so the connection is
 // released either way.
@@ -55,8 +59,15 @@ bool ConnectionCore::start()
 {
     // The watch holds a reference so the connection outlives a destruction racing with
     // disconnect(); disconnect() removes the watch, which releases it.
+    // The context may be destroyed in another thread, reached through Qt's event queue (a
+    // moveToThread() and deleteLater()): Qt orders the connect before that emission with locks
+    // ThreadSanitizer cannot see, so the ordering is stated for the watch's captured state.
     m_contextWatch = QObject::connect(m_context, &QObject::destroyed,
-                                      [self = ConnectionRef(this)] { self->disconnect(); });
+                                      [self = ConnectionRef(this)] {
+                                          DROPSLOT_ANNOTATE_RECEIVED(&s_watchInstalled);
+                                          self->disconnect();
+                                      });
+    DROPSLOT_ANNOTATE_HANDOFF(&s_watchInstalled);
     attach();
     if (join(contextThread()))
         return true;
