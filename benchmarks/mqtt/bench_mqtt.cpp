@@ -9,7 +9,7 @@
 //                                                        (R = 0: flat out) on one broker
 //
 // The other forms (floor, burst, steady, member) are the child processes.
-#include "minibroker.h"
+#include "testbroker.h"
 #include "mqttbenchcommon.h"
 #include "naiveforwarder.h"
 
@@ -396,9 +396,9 @@ QByteArray key(const char *scenario, bool naive, const char *what)
 
 void runFloorRow()
 {
-    MiniBroker broker;
+    TestBroker broker;
     if (!broker.start())
-        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.error()));
+        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.lastError()));
     Child floor({QStringLiteral("floor"), QString::number(broker.port())});
     const QList<QByteArray> f = floor.line(120000);
     if (f.size() != 5 || f[0] != "floor")
@@ -411,9 +411,9 @@ void runFloorRow()
 
 void runBurstRow(bool naive, int topicCount, int updates, int capSeconds)
 {
-    MiniBroker broker;
+    TestBroker broker;
     if (!broker.start())
-        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.error()));
+        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.lastError()));
     Importer importer(broker.port(), QStringLiteral("burst/#"));
     if (!importer.waitConnected())
         return (void)std::fprintf(stderr, "bench_mqtt: the importer did not connect\n");
@@ -478,9 +478,9 @@ void runBurstRow(bool naive, int topicCount, int updates, int capSeconds)
 
 void runLatencyRow(bool naive, int seconds)
 {
-    MiniBroker broker;
+    TestBroker broker;
     if (!broker.start())
-        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.error()));
+        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.lastError()));
     Importer importer(broker.port(), QStringLiteral("lat/#"));
     if (!importer.waitConnected())
         return;
@@ -510,9 +510,9 @@ void runLatencyRow(bool naive, int seconds)
 void runRestartRow(bool naive)
 {
     constexpr int topicCount = 100, rateHz = 10, seconds = 10;
-    MiniBroker broker;
+    TestBroker broker;
     if (!broker.start())
-        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.error()));
+        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.lastError()));
     Importer importer(broker.port(), QStringLiteral("rs/#"));
     if (!importer.waitConnected())
         return;
@@ -533,7 +533,7 @@ void runRestartRow(bool naive)
     broker.kill();
     spinUntil([&] { return nowNs() - start >= 5000000000LL; }, 10000);
     if (!broker.start())
-        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.error()));
+        return (void)std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.lastError()));
     const qint64 up = nowNs();
     // Recovered: every topic holds a value published after the broker came back.
     std::vector<qint64> recoveredAt(topicCount, 0);
@@ -611,9 +611,9 @@ struct Subscriber
 
 int runScale(int processes, int topicCount, int rateHz, int seconds)
 {
-    MiniBroker broker;
+    TestBroker broker;
     if (!broker.start()) {
-        std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.error()));
+        std::fprintf(stderr, "bench_mqtt: %s\n", qPrintable(broker.lastError()));
         return 1;
     }
     Subscriber subscriber(broker.port());
@@ -629,7 +629,7 @@ int runScale(int processes, int topicCount, int rateHz, int seconds)
         }
     }
     const quint64 received0 = subscriber.received.load();
-    const qint64 brokerCpu0 = broker.cpuNs(), t0 = nowNs();
+    const qint64 brokerCpu0 = MqttBench::processCpuNs(broker.pid()), t0 = nowNs();
     for (auto &m : members)
         m->process.write("go\n");
     qint64 updates = 0;
@@ -646,7 +646,7 @@ int runScale(int processes, int topicCount, int rateHz, int seconds)
         }
         return nowNs() - quietSince > 300000000;
     }, 30000);
-    const qint64 wallNs = quietSince - t0, brokerCpu = broker.cpuNs() - brokerCpu0;
+    const qint64 wallNs = quietSince - t0, brokerCpu = MqttBench::processCpuNs(broker.pid()) - brokerCpu0;
     quint64 sent = 0, coalesced = 0;
     double memberCpu = 0;
     for (auto &m : members) {

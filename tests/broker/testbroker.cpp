@@ -51,6 +51,11 @@ TestBroker::~TestBroker()
     kill();
 }
 
+qint64 TestBroker::pid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
+
 QString TestBroker::caFile() const
 {
     return m_dir.filePath(QStringLiteral("ca.crt"));

@@ -31,6 +31,8 @@ public:
     bool isRunning() const;
 
     quint16 port() const { return m_port; }
+    //! The broker's process id while it runs, else 0.
+    qint64 pid() const;
     QString dir() const { return m_dir.path(); }
     QString caFile() const;     // with tls: the CA that signed the broker's certificate
     QString lastError() const { return m_error; }
