@@ -352,17 +352,44 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
     row(u"16 ms GUI timer, worst lateness"_s, plain(u"timerLatenessWorstMs"_s, u"ms"_s));
     row(u"16 ms GUI timer, p99 lateness"_s, plain(u"timerLatenessP99Ms"_s, u"ms"_s));
     row(u"GUI thread CPU"_s, plain(u"guiCpuPercent"_s, u"% of a core"_s));
-    row(u"GUI thread CPU per frame (its CPU over its frames; includes applying updates)"_s,
-        [](const Mode &m) -> QString {
-            std::vector<double> perFrame;
-            for (const Metrics &run : m.runs) {
-                const double fps = metric(run, u"framesPerSecond"_s);
-                perFrame.push_back(fps > 0 ? metric(run, u"guiCpuPercent"_s) * 10 / fps : NaN);
-            }
-            const Stats fig = statsOf(perFrame);
+    // A figure per run from two of its metrics, e.g. CPU per frame; NaN leaves a run out.
+    const auto derived = [](auto &&of, const QString &unit) {
+        return [=](const Mode &m) -> QString {
+            std::vector<double> values;
+            for (const Metrics &run : m.runs)
+                values.push_back(of(run));
+            const Stats fig = statsOf(values);
             return fig.count == 0 ? u"no frames"_s
-                                  : withRange(fig, [](double v) { return number(v); }) + u" ms"_s;
-        });
+                                  : withRange(fig, [](double v) { return number(v); }) + unit;
+        };
+    };
+    // Milliseconds of a CPU share (percent of a core) per frame.
+    const auto perFrame = [](const Metrics &run, double percent) {
+        const double fps = metric(run, u"framesPerSecond"_s);
+        return fps > 0 ? percent * 10 / fps : NaN;
+    };
+    row(u"GUI thread CPU per frame (its CPU over its frames; includes applying updates)"_s,
+        derived([&](const Metrics &run) { return perFrame(run, metric(run, u"guiCpuPercent"_s)); },
+                u" ms"_s));
+    row(u"… of it drawing (scene graph sync and render)"_s,
+        derived([&](const Metrics &run) { return perFrame(run, metric(run, u"drawCpuPercent"_s)); },
+                u" ms"_s));
+    row(u"… of it applying updates, polishing, other events"_s,
+        derived(
+            [&](const Metrics &run) {
+                return perFrame(run, metric(run, u"guiCpuPercent"_s)
+                                         - metric(run, u"drawCpuPercent"_s));
+            },
+            u" ms"_s));
+    row(u"frames/s the GUI thread's CPU would give if it did nothing but draw"_s,
+        derived(
+            [](const Metrics &run) {
+                const double draw = metric(run, u"drawCpuPercent"_s);
+                return draw > 0 ? metric(run, u"framesPerSecond"_s)
+                        * metric(run, u"guiCpuPercent"_s) / draw
+                                : NaN;
+            },
+            QString()));
     row(u"updates published per second"_s, plain(u"publishedPerSecond"_s));
     row(u"updates applied to tiles per second"_s, plain(u"appliedPerSecond"_s));
     row(u"backlog left at stop (updates)"_s, plain(u"backlogAtStop"_s));
@@ -425,7 +452,12 @@ DashboardReport dashboardReport(const QString &rawDir, const QHash<QString, QStr
         << "for input handling; lateness is each gap between ticks less 16 ms (again counting "
         << "a gap still open at the end of the window).\n"
         << "- GUI thread CPU: the GUI thread's CPU clock (`pthread_getcpuclockid`, the clock of "
-        << "`CLOCK_THREAD_CPUTIME_ID`) over the window, as a share of one core.\n"
+        << "`CLOCK_THREAD_CPUTIME_ID`) over the window, as a share of one core. Drawing: the same "
+        << "clock from `beforeSynchronizing` to `frameSwapped` (the scene graph takes the items' "
+        << "state and the software renderer paints it); the rest went to applying updates "
+        << "(bindings, text layout), polishing and other events. The frames/s it would give: "
+        << "the GUI thread's CPU over the drawing CPU per frame, a ceiling no feed can pass at "
+        << "that share of the CPU.\n"
         << "- published: the workers' publishes (DropSlot) or emits (queued). Applied: values "
         << "the tiles took: `DropSlotTopic::valueChanged`, or calls of the model's slot.\n"
         << "- backlog left at stop: queued, the readings emitted but not yet applied when the "

@@ -8,7 +8,8 @@
 //                   [--drain-cap s] [--memory-cap MiB] [--tiles N] [--workers N]
 //
 // After the warm-up it measures over a fixed window: frames/s, the worst and p99 interval
-// between frames, GUI thread CPU, updates published and applied per second, and the lateness of
+// between frames, GUI thread CPU (and how much of it drawing took), updates published and
+// applied per second, and the lateness of
 // a 16 ms GUI timer (a stand-in for input handling). Then it stops the publishers and measures
 // the backlog left, the time from the last publish to the first frame whose tiles all show
 // their final values (read back from every tile on the GUI thread right after each frame), and
@@ -177,6 +178,40 @@ struct Options
     int workers = 2;
 };
 
+//! The GUI thread's CPU spent drawing: from beforeSynchronizing (the scene graph takes the
+//! items' state) through rendering to frameSwapped. The rest of the thread's CPU went to
+//! applying updates (bindings, text layout), polishing and other events.
+class DrawCpuClock
+{
+public:
+    explicit DrawCpuClock(QQuickWindow *window, clockid_t guiClock) : m_guiClock(guiClock)
+    {
+        // Direct: the software render loop synchronizes on the GUI thread.
+        m_connection = QObject::connect(
+            window, &QQuickWindow::beforeSynchronizing, window,
+            [this] { m_startSeconds = threadCpuSeconds(m_guiClock); }, Qt::DirectConnection);
+    }
+    ~DrawCpuClock() { QObject::disconnect(m_connection); }
+    DrawCpuClock(const DrawCpuClock &) = delete;
+    DrawCpuClock &operator=(const DrawCpuClock &) = delete;
+    //! Called on frameSwapped.
+    void frameEnded()
+    {
+        if (m_startSeconds >= 0)
+            m_totalNs.fetch_add(qint64((threadCpuSeconds(m_guiClock) - m_startSeconds) * 1e9),
+                                std::memory_order_relaxed);
+        m_startSeconds = -1;
+    }
+    //! Any thread: the CPU seconds of every frame drawn so far.
+    double totalSeconds() const { return double(m_totalNs.load(std::memory_order_relaxed)) / 1e9; }
+
+private:
+    const clockid_t m_guiClock;
+    QMetaObject::Connection m_connection;
+    double m_startSeconds = -1; // GUI thread only
+    std::atomic<qint64> m_totalNs{0};
+};
+
 struct Tile
 {
     QQuickItem *item = nullptr;
@@ -195,6 +230,7 @@ public:
     {
         m_state.finalValues = std::move(initial);
         pthread_getcpuclockid(pthread_self(), &m_guiClock);
+        m_drawCpu = std::make_unique<DrawCpuClock>(window, m_guiClock);
         QObject::connect(window, &QQuickWindow::frameSwapped, window, [this] { onFrame(); });
         m_timer.setTimerType(Qt::PreciseTimer);
         m_timer.setInterval(TimerInterval);
@@ -243,6 +279,7 @@ private:
     void onFrame()
     {
         const qint64 now = nowNs();
+        m_drawCpu->frameEnded();
         record(m_frames);
         if (!m_started) {
             // The scene has rendered its first frame: start publishing.
@@ -320,6 +357,7 @@ private:
         const quint64 published0 = m_state.published.load(std::memory_order_relaxed);
         const quint64 applied0 = applied();
         const double gui0 = threadCpuSeconds(m_guiClock);
+        const double draw0 = m_drawCpu->totalSeconds();
         const CpuTimes cpu0 = cpuTimes();
         while (!capped && nowNs() - t0 < qint64(m_options.windowS * 1e9))
             capped = pollMemory();
@@ -327,6 +365,7 @@ private:
         const quint64 published1 = m_state.published.load(std::memory_order_relaxed);
         const quint64 applied1 = applied();
         const double gui1 = threadCpuSeconds(m_guiClock);
+        const double draw1 = m_drawCpu->totalSeconds();
         const CpuTimes cpu1 = cpuTimes();
 
         stopWorkers();
@@ -389,6 +428,7 @@ private:
         result("timerLatenessWorstMs", timerGaps.worstMs);
         result("timerLatenessP99Ms", timerGaps.p99Ms);
         result("guiCpuPercent", 100 * (gui1 - gui0) / window);
+        result("drawCpuPercent", 100 * (draw1 - draw0) / window);
         result("publishedPerSecond", double(published1 - published0) / window);
         result("appliedPerSecond", double(applied1 - applied0) / window);
         result("published", double(publishedTotal));
@@ -452,6 +492,8 @@ private:
     QTimer m_timer;
     bool m_started = false;
     bool m_verified = false;
+
+    std::unique_ptr<DrawCpuClock> m_drawCpu;
 
     // Set before the conductor starts, then the conductor's.
     clockid_t m_guiClock{};
