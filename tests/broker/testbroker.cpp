@@ -7,6 +7,10 @@
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 namespace {
 
 QString mosquittoProgram()
@@ -102,6 +106,10 @@ bool TestBroker::writeConfig()
     } else {
         config += "allow_anonymous true\n";
     }
+    // Started as root, Mosquitto would switch to its own user, and that change of credentials
+    // clears the parent-death signal that ends it with this process (see start()).
+    if (::geteuid() == 0)
+        config += "user root\n";
     if (m_config.tls) {
         if (!QFile::exists(caFile()) && !makeCertificates())
             return false;
@@ -139,6 +147,9 @@ bool TestBroker::start()
     m_process = std::make_unique<QProcess>();
     m_process->setReadChannel(QProcess::StandardOutput);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    // The broker dies with this process, also when a crash or a sanitizer's exit skips the
+    // destructor: no broker outlives its test.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process->start(mosquittoProgram(), {QStringLiteral("-c"), m_dir.filePath(QStringLiteral("mosquitto.conf"))});
     if (!m_process->waitForStarted(10000)) {
         m_error = QStringLiteral("mosquitto did not start: %1").arg(m_process->errorString());
