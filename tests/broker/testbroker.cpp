@@ -107,7 +107,8 @@ bool TestBroker::writeConfig()
         config += "allow_anonymous true\n";
     }
     // Started as root, Mosquitto would switch to its own user, and that change of credentials
-    // clears the parent-death signal that ends it with this process (see start()).
+    // clears the parent-death signal that ends it with this process (see start()). Staying
+    // this process's user, it also reads the files made here as their owner.
     if (::geteuid() == 0)
         config += "user root\n";
     if (m_config.tls) {
@@ -116,14 +117,6 @@ bool TestBroker::writeConfig()
         config += "cafile " + caFile().toLocal8Bit() + "\ncertfile "
                 + m_dir.filePath(QStringLiteral("server.crt")).toLocal8Bit() + "\nkeyfile "
                 + m_dir.filePath(QStringLiteral("server.key")).toLocal8Bit() + "\n";
-    }
-    // Mosquitto started as root runs as the user "mosquitto": it must be able to read these.
-    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                                | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
-    for (const char *name : {"passwords", "ca.crt", "server.crt", "server.key"}) {
-        const QString path = m_dir.filePath(QLatin1StringView(name));
-        if (QFile::exists(path))
-            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
     }
     QFile file(m_dir.filePath(QStringLiteral("mosquitto.conf")));
     if (!file.open(QIODevice::WriteOnly)) {
