@@ -98,11 +98,11 @@ void nothingNewLoop(B &bus, const Name &name)
     }
 }
 
-template <typename B, typename Name>
-void valueLoop(B &bus, const Name &name)
+template <typename B, typename Name, typename Read>
+void valueLoop(B &bus, const Name &name, Read read)
 {
-    // One publish, then 64 subscribers each read it: every read returns a value, and the
-    // publish adds 1/64 of its cost to each read.
+    // One publish, then 64 subscribers each read it with read(sub): every read finds a value,
+    // and the publish adds 1/64 of its cost to each read.
     constexpr int Readers = 64;
     auto topic = bus.topic(name);
     std::vector<decltype(topic.subscribe())> subs;
@@ -113,10 +113,17 @@ void valueLoop(B &bus, const Name &name)
         for (int i = 0; i < OpsPerIteration / Readers; ++i) {
             topic.publish(value);
             for (auto &sub : subs)
-                keep(sub.tryGetMessage());
+                keep(read(sub));
         }
     }
 }
+
+//! The value as a copy.
+constexpr auto copyOut = [](auto &sub) { return sub.tryGetMessage(); };
+//! A function applied to the value in place.
+constexpr auto applyInPlace = [](auto &sub) {
+    return sub.tryGetMessageAndApply([](const QByteArray &bytes) { return bytes.size(); });
+};
 
 template <typename B, typename Name>
 void latestLoop(B &bus, const Name &name)
@@ -139,25 +146,6 @@ void latestWithLoop(B &bus, const Name &name)
     QBENCHMARK {
         for (int i = 0; i < OpsPerIteration; ++i)
             keep(sub.latestWith([](const QByteArray &bytes) { return bytes.size(); }));
-    }
-}
-
-template <typename B, typename Name>
-void applyLoop(B &bus, const Name &name)
-{
-    // As valueLoop, with f applied to the value instead of a copy returned.
-    constexpr int Readers = 64;
-    auto topic = bus.topic(name);
-    std::vector<decltype(topic.subscribe())> subs;
-    for (int i = 0; i < Readers; ++i)
-        subs.push_back(topic.subscribe());
-    const QByteArray value = payload();
-    QBENCHMARK {
-        for (int i = 0; i < OpsPerIteration / Readers; ++i) {
-            topic.publish(value);
-            for (auto &sub : subs)
-                keep(sub.tryGetMessageAndApply([](const QByteArray &bytes) { return bytes.size(); }));
-        }
     }
 }
 
@@ -419,10 +407,10 @@ private Q_SLOTS:
         QFETCH(Impl, impl);
         if (impl == Impl::Ours) {
             OurBus bus;
-            valueLoop(bus, u"t"_s);
+            valueLoop(bus, u"t"_s, copyOut);
         } else {
             NaiveBus bus;
-            valueLoop(bus, std::string("t"));
+            valueLoop(bus, std::string("t"), copyOut);
         }
     }
 
@@ -461,10 +449,10 @@ private Q_SLOTS:
         QFETCH(Impl, impl);
         if (impl == Impl::Ours) {
             OurBus bus;
-            applyLoop(bus, u"t"_s);
+            valueLoop(bus, u"t"_s, applyInPlace);
         } else {
             NaiveBus bus;
-            applyLoop(bus, std::string("t"));
+            valueLoop(bus, std::string("t"), applyInPlace);
         }
     }
 

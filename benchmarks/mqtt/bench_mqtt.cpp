@@ -173,32 +173,53 @@ int runFloor(quint16 port)
     return 0;
 }
 
+// ---- a publishing child's side --------------------------------------------------------
+
+//! Topics prefix/0 .. prefix/(count - 1), published through a bridge that exports them or,
+//! naive, through the forwarder (then the bus stays empty). Members in destruction order.
+struct Publisher
+{
+    Publisher(bool naive, quint16 port, const QByteArray &prefix, int topicCount)
+    {
+        for (int t = 0; t < topicCount; ++t)
+            names.push_back(topicName(prefix, t));
+        if (naive) {
+            forwarder = std::make_unique<NaiveForwarder>(port);
+            return;
+        }
+        for (const QByteArray &name : names)
+            topics.push_back(bus.topic(QString::fromLatin1(name)));
+        bridge = std::make_unique<MqttBridge>(bus, bridgeOptions(port));
+        bridge->exportTopics(QString::fromLatin1(prefix + "/#"));
+        bridge->start();
+    }
+
+    bool waitConnected() const
+    {
+        return spinUntil([this] {
+            return forwarder ? forwarder->isConnected() : bridge->state() == MqttBridge::State::Connected;
+        }, 10000);
+    }
+
+    std::vector<QByteArray> names;
+    Bus<qint64> bus;
+    std::vector<Topic<qint64>> topics;          // empty for the naive variant
+    std::unique_ptr<MqttBridge> bridge;         // null for the naive variant
+    std::unique_ptr<NaiveForwarder> forwarder;  // null for the bridge
+};
+
 // ---- child: a flat-out burst ------------------------------------------------------------
 
 int runBurst(QCoreApplication &app, bool naive, quint16 port, int topicCount, int updates)
 {
     // Both variants prepare their topics first; only the publishing loop differs.
-    std::vector<QByteArray> names;
-    for (int t = 0; t < topicCount; ++t)
-        names.push_back(topicName("burst", t));
-    Bus<qint64> bus;
-    std::vector<Topic<qint64>> topics;
-    std::unique_ptr<MqttBridge> bridge;
-    std::unique_ptr<NaiveForwarder> forwarder;
-    if (naive) {
-        forwarder = std::make_unique<NaiveForwarder>(port);
-    } else {
-        for (const QByteArray &name : names)
-            topics.push_back(bus.topic(QString::fromLatin1(name)));
-        bridge = std::make_unique<MqttBridge>(bus, bridgeOptions(port));
-        bridge->exportTopics(QStringLiteral("burst/#"));
-        bridge->start();
-    }
-    const auto connected = [&] {
-        return naive ? forwarder->isConnected() : bridge->state() == MqttBridge::State::Connected;
-    };
-    if (!spinUntil(connected, 10000))
+    Publisher pub(naive, port, "burst", topicCount);
+    if (!pub.waitConnected())
         return 3;
+    const std::vector<QByteArray> &names = pub.names;
+    std::vector<Topic<qint64>> &topics = pub.topics;
+    NaiveForwarder *const forwarder = pub.forwarder.get();
+    MqttBridge *const bridge = pub.bridge.get();
     const qint64 hwmBefore = statusKb("VmHWM");
     const qint64 first = nowNs();
     if (naive) {
@@ -232,25 +253,13 @@ int runBurst(QCoreApplication &app, bool naive, quint16 port, int topicCount, in
 int runSteady(QCoreApplication &app, bool naive, quint16 port, const QByteArray &prefix, int topicCount,
               int rateHz, int seconds)
 {
-    std::vector<QByteArray> names;
-    for (int t = 0; t < topicCount; ++t)
-        names.push_back(topicName(prefix, t));
-    Bus<qint64> bus;
-    std::vector<Topic<qint64>> topics;
-    std::unique_ptr<MqttBridge> bridge;
-    std::unique_ptr<NaiveForwarder> forwarder;
-    if (naive) {
-        forwarder = std::make_unique<NaiveForwarder>(port);
-    } else {
-        for (const QByteArray &name : names)
-            topics.push_back(bus.topic(QString::fromLatin1(name)));
-        bridge = std::make_unique<MqttBridge>(bus, bridgeOptions(port));
-        bridge->exportTopics(QString::fromLatin1(prefix + "/#"));
-        bridge->start();
-    }
-    if (!spinUntil([&] { return naive ? forwarder->isConnected() : bridge->state() == MqttBridge::State::Connected; },
-                   10000))
+    Publisher pub(naive, port, prefix, topicCount);
+    if (!pub.waitConnected())
         return 3;
+    const std::vector<QByteArray> &names = pub.names;
+    std::vector<Topic<qint64>> &topics = pub.topics;
+    NaiveForwarder *const forwarder = pub.forwarder.get();
+    MqttBridge *const bridge = pub.bridge.get();
 
     // Each tick publishes the tick's monotonic time to every topic: the receiver's latency and the
     // final value in one number.
