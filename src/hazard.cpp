@@ -101,7 +101,6 @@ ReaderSlots *registerReaderThread() noexcept
         mine->next = s_readers.load(std::memory_order_relaxed);
         s_readers.store(mine, std::memory_order_release);
     }
-    mine->depth = 0;
     mine->fence = fence;
     t_exit.mine = mine;
     t_readerSlots = mine;

@@ -140,14 +140,15 @@ template <typename T>
 Expected<T> Sub<T>::takeMessage()
 {
     using detail::TopicCore;
-    const typename State::Pin pin(*m_state);
-    if (Q_UNLIKELY(!pin.value()))
-        return detail::makeFailure<T>(nothingNew());
-    // Copied before the version is marked seen: a copy that throws leaves it unseen.
-    Expected<T> message(*pin.value());
-    if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(pin.stamp()))))
-        return detail::makeFailure<T>(nothingNew()); // an async wait of this Sub took it first
-    return message;
+    return m_state->withPinned([this](const T *value, quint64 stamp) {
+        if (Q_UNLIKELY(!value))
+            return detail::makeFailure<T>(nothingNew());
+        // Copied before the version is marked seen: a copy that throws leaves it unseen.
+        Expected<T> message(*value);
+        if (Q_UNLIKELY(!markSeen(TopicCore::versionOf(stamp))))
+            return detail::makeFailure<T>(nothingNew()); // an async wait of this Sub took it first
+        return message;
+    });
 }
 
 template <typename T>
@@ -206,10 +207,9 @@ auto Sub<T>::latestWith(F &&f) const
     static_assert(!std::is_void_v<R>, "latestWith needs a function that returns a value");
     if (Q_UNLIKELY(!m_state))
         return std::optional<R>();
-    const typename State::Pin pin(*m_state);
-    if (!pin.value())
-        return std::optional<R>();
-    return std::optional<R>(std::invoke(std::forward<F>(f), *pin.value()));
+    return m_state->withPinned([&](const T *value, quint64) {
+        return value ? std::optional<R>(std::invoke(std::forward<F>(f), *value)) : std::optional<R>();
+    });
 }
 
 template <typename T>

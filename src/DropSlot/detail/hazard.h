@@ -38,13 +38,12 @@
 namespace DropSlot::detail {
 
 //! One reading thread's hazard slots: one per nesting level (a latestWith() functor that reads
-//! another topic uses the next slot). Only the owning thread writes them; a reclaimer reads
+//! another topic takes the next free one). Only the owning thread writes them; a reclaimer reads
 //! them. Aligned to a cache line so that two readers never share one.
 struct alignas(64) ReaderSlots
 {
     static constexpr int Depth = 4;
     std::atomic<const void *> hazard[Depth] = {};
-    int depth = 0;              // slots in use; touched by the owning thread only
     bool fence = false;         // no membarrier: readers fence (read-only after registration)
     std::atomic<bool> inUse{false};
     ReaderSlots *next = nullptr; // registry chain; records are recycled, never freed
@@ -83,11 +82,19 @@ public:
             if (!mine)
                 return false;
         }
-        if (Q_UNLIKELY(mine->depth >= ReaderSlots::Depth))
-            return false;
-        m_slots = mine;
-        m_slot = &mine->hazard[mine->depth++];
-        return true;
+        // The first empty slot is free: a guard marks its slot taken at once. No count of slots
+        // in use: a counter kept in memory would chain each read to the one before it through a
+        // store and a reload (two store-to-load forwards per read); an empty slot only steers a
+        // predicted branch.
+        for (std::atomic<const void *> &slot : mine->hazard) {
+            if (Q_LIKELY(!slot.load(std::memory_order_relaxed))) {
+                slot.store(Taken, std::memory_order_relaxed);
+                m_slot = &slot;
+                m_fence = mine->fence;
+                return true;
+            }
+        }
+        return false;
     }
 
     //! Publishes node as read and returns whether it is still what current holds; on false the
@@ -96,7 +103,7 @@ public:
     bool protect(Node *node, const std::atomic<Node *> &current) noexcept
     {
         m_slot->store(node, std::memory_order_release);
-        if (Q_UNLIKELY(m_slots->fence))
+        if (Q_UNLIKELY(m_fence))
             std::atomic_thread_fence(std::memory_order_seq_cst);
         else
             std::atomic_signal_fence(std::memory_order_seq_cst); // the compiler keeps the order
@@ -105,10 +112,8 @@ public:
 
     ~HazardGuard()
     {
-        if (m_slot) {
+        if (m_slot)
             m_slot->store(nullptr, std::memory_order_release);
-            --m_slots->depth;
-        }
     }
 
     HazardGuard() noexcept = default;
@@ -116,8 +121,12 @@ public:
     HazardGuard &operator=(const HazardGuard &) = delete;
 
 private:
-    ReaderSlots *m_slots = nullptr;
+    //! What a taken slot holds until the first protect(): no node has this address.
+    static inline const char TakenMark = 0;
+    static constexpr const void *Taken = &TakenMark;
+
     std::atomic<const void *> *m_slot = nullptr;
+    bool m_fence = false;
 };
 
 } // namespace DropSlot::detail

@@ -135,14 +135,36 @@ public:
         quint64 m_stamp = 0;
     };
 
+    //! f(const T *value, quint64 stamp) with the current value pinned as a Pin would (value is
+    //! nullptr before the first publish). The usual case, a shared cell and a free hazard slot,
+    //! keeps the guard in registers: a Pin object, whose slow path takes its address, lives in
+    //! memory, and its stores and reloads cost about as much as the read itself.
+    template <typename F>
+    decltype(auto) withPinned(F &&f) const
+    {
+        if constexpr (!UsesSeqlock) {
+            if (Q_LIKELY(m_cell.isShared())) {
+                HazardGuard guard;
+                if (Q_LIKELY(guard.acquire())) {
+                    if (const auto *node = m_cell.protect(guard))
+                        return f(&node->value, node->stamp);
+                    return f(static_cast<const T *>(nullptr), quint64(0));
+                }
+            }
+        }
+        const Pin pin(*this);
+        return f(pin.value(), pin.stamp());
+    }
+
     std::optional<T> latest() const
     {
         if constexpr (UsesSeqlock) {
             quint64 stamp = 0;
             return m_cell.read(m_stamp, &stamp);
         } else {
-            const Pin pin(*this);
-            return pin.value() ? std::optional<T>(*pin.value()) : std::optional<T>();
+            return withPinned([](const T *value, quint64) {
+                return value ? std::optional<T>(*value) : std::optional<T>();
+            });
         }
     }
 
