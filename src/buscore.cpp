@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <DropSlot/detail/buscore.h>
 
+#include <DropSlot/detail/hazard.h>
 #include <DropSlot/detail/namekey.h>
 #include <DropSlot/detail/topiccore.h>
 #include <DropSlot/detail/topicwatchlist.h>
@@ -29,6 +30,11 @@ constexpr quint32 MinSlots = 8;
 // cleanupUnused() collects at most this many topics of a shard per visit (on the stack: no
 // allocation, and nothing is allocated under the lock); a shard with more is visited again.
 constexpr std::size_t CleanupBatch = 128;
+// What lock-free lookups may still read waits for a hazard scan until this many removed topics,
+// or this many bytes of replaced tables, have piled up: the scan's barrier (0.1 to 2 µs) is paid
+// once per batch, and memory stays bounded.
+constexpr std::size_t RetiredTopicBatch = 64;
+constexpr std::size_t RetiredTableBytes = 64 * 1024;
 
 constexpr quint32 slotsFor(qsizetype topics)
 {
@@ -75,6 +81,111 @@ inline BusCore::BusCore(qsizetype capacity, Factory factory) noexcept : m_factor
     m_shardCount = geometry.shardCount;
     m_shardShift = geometry.shardShift;
     m_initialSlots = geometry.initialSlots;
+}
+
+// Replaced tables and the table's references to removed topics, kept until a hazard scan shows
+// that no lock-free lookup is reading them. The bus frees what is left when it is destroyed
+// (no lookup can run then).
+struct BusCore::Retired
+{
+    std::mutex mutex;
+    std::vector<TopicCore *> topics;       // the table's reference, to drop
+    std::vector<TopicCore *> unreferenced; // nobody's: cleanup took the last reference, to free
+    std::vector<Slot *> tables;
+    std::size_t tableBytes = 0;
+
+    bool pending()
+    {
+        const std::lock_guard<std::mutex> locker(mutex);
+        return !topics.empty() || !unreferenced.empty() || !tables.empty();
+    }
+
+    //! Keeps topics for the next scan; true when enough have piled up for one.
+    bool add(std::span<TopicCore *const> retiring, bool unreferencedTopics)
+    {
+        const std::lock_guard<std::mutex> locker(mutex);
+        auto &into = unreferencedTopics ? unreferenced : topics;
+        into.insert(into.end(), retiring.begin(), retiring.end());
+        return topics.size() + unreferenced.size() >= RetiredTopicBatch;
+    }
+
+    //! Frees what no lookup reads; what one still reads is kept for the next scan. Releasing a
+    //! topic may destroy its value (user code): it happens with no lock held.
+    void reclaim()
+    {
+        std::vector<TopicCore *> dropping, freeing;
+        std::vector<Slot *> replaced;
+        {
+            const std::lock_guard<std::mutex> locker(mutex);
+            dropping.swap(topics);
+            freeing.swap(unreferenced);
+            replaced.swap(tables);
+            tableBytes = 0;
+        }
+        const HazardScan scan;
+        const auto keep = [&scan](auto &list) {
+            return std::partition(list.begin(), list.end(), [&scan](const void *p) { return !scan.protects(p); });
+        };
+        const auto droppingEnd = keep(dropping);
+        const auto freeingEnd = keep(freeing);
+        const auto replacedEnd = keep(replaced);
+        for (auto it = replaced.begin(); it != replacedEnd; ++it)
+            freeTable(*it);
+        for (auto it = freeing.begin(); it != freeingEnd; ++it)
+            (*it)->destroyUnreferenced();
+        for (auto it = dropping.begin(); it != droppingEnd; ++it)
+            (*it)->deref();
+        if (droppingEnd != dropping.end() || freeingEnd != freeing.end() || replacedEnd != replaced.end()) {
+            const std::lock_guard<std::mutex> locker(mutex);
+            topics.insert(topics.end(), droppingEnd, dropping.end());
+            unreferenced.insert(unreferenced.end(), freeingEnd, freeing.end());
+            tables.insert(tables.end(), replacedEnd, replaced.end());
+        }
+    }
+
+    //! At the bus's destruction: nothing can be read any more.
+    void releaseAll() noexcept
+    {
+        for (Slot *table : tables)
+            freeTable(table);
+        for (TopicCore *topic : unreferenced)
+            topic->destroyUnreferenced();
+        for (TopicCore *topic : topics)
+            topic->deref();
+    }
+};
+
+BusCore::Retired *BusCore::retired()
+{
+    Retired *list = m_retired.load(std::memory_order_acquire);
+    if (list)
+        return list;
+    auto *fresh = new Retired;
+    if (m_retired.compare_exchange_strong(list, fresh, std::memory_order_acq_rel))
+        return fresh;
+    delete fresh;
+    return list;
+}
+
+void BusCore::retireTable(Slot *table, quint32 capacity)
+{
+    Retired *list = retired();
+    bool due;
+    {
+        const std::lock_guard<std::mutex> locker(list->mutex);
+        list->tables.push_back(table);
+        list->tableBytes += sizeof(Slot) * capacity;
+        due = list->tableBytes >= RetiredTableBytes;
+    }
+    if (due)
+        list->reclaim();
+}
+
+void BusCore::retireTopics(std::span<TopicCore *const> topics, bool unreferenced)
+{
+    Retired *list = retired();
+    if (list->add(topics, unreferenced))
+        list->reclaim();
 }
 
 BusCore *BusCore::create(qsizetype capacity, Factory factory)
@@ -134,7 +245,7 @@ void BusCore::destroy() noexcept
         for (quint32 s = 0; s < m_shardCount; ++s) {
             Slot *table = shards[s].entries();
             shards[s].forEachOccupied([table](quint32 i) {
-                TopicCore *topic = table[i].topic;
+                TopicCore *topic = table[i].topicLocked();
                 if (topic->refCount() != 1)
                     topic->close();
                 topic->deref();
@@ -143,6 +254,10 @@ void BusCore::destroy() noexcept
                 freeTable(table);
         }
         freeShards(shards);
+    }
+    if (Retired *list = m_retired.load(std::memory_order_acquire)) {
+        list->releaseAll();
+        delete list;
     }
     if (TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire)) {
         watchers->close();
@@ -166,24 +281,60 @@ qsizetype BusCore::Shard::indexOf(const NameKey &key, quint32 *vacant) const noe
 {
     const Slot *table = entries();
     const quint64 hash = key.hash();
+    const quint32 mask = this->mask();
     for (quint32 i = static_cast<quint32>(hash) & mask;; i = (i + 1) & mask) {
         const Slot &slot = table[i];
-        if (!slot.topic) {
+        TopicCore *topic = slot.topicLocked();
+        if (!topic) {
             if (vacant)
                 *vacant = i;
             return -1;
         }
-        if (slot.hash == hash && slot.topic->nameEquals(key))
+        if (slot.hashLocked() == hash && topic->nameEquals(key))
             return i;
     }
+}
+
+TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
+{
+    ReaderSlots *mine = HazardGuard::readerSlots();
+    HazardGuard tableGuard;
+    HazardGuard topicGuard;
+    if (Q_UNLIKELY(!mine || !tableGuard.acquire(mine) || !topicGuard.acquire(mine)))
+        return nullptr;
+    // The mask first: the table loaded after it is at least that large (see slotMask).
+    const quint32 mask = slotMask.load(std::memory_order_acquire);
+    Slot *table = array.load(std::memory_order_acquire);
+    while (!tableGuard.protect(table, array))
+        table = array.load(std::memory_order_acquire);
+    // The probe may see the table mid-edit (an entry moved back by an erase, a table still
+    // filling): a miss is only a hint, which the caller checks under the lock. A hit is checked
+    // here: the topic is still in its slot after its hazard is published, so a removal has not
+    // yet let go of it, and its name is compared in memory that cannot be freed meanwhile.
+    const quint64 hash = key.hash();
+    quint32 i = static_cast<quint32>(hash) & mask;
+    for (quint32 probes = 0; probes <= mask; ++probes, i = (i + 1) & mask) {
+        const Slot &slot = table[i];
+        TopicCore *topic = slot.topic.load(std::memory_order_acquire);
+        if (!topic)
+            return nullptr;
+        if (slot.hash.load(std::memory_order_relaxed) != hash)
+            continue;
+        if (!topicGuard.protect(topic, slot.topic))
+            return nullptr;
+        if (topic->nameEquals(key))
+            return topic->tryRef() ? topic : nullptr;
+    }
+    return nullptr;
 }
 
 quint32 BusCore::Shard::indexOfTopic(quint64 hash, const TopicCore *topic) const noexcept
 {
     const Slot *table = entries();
+    const quint32 mask = this->mask();
     quint32 i = static_cast<quint32>(hash) & mask;
-    while (table[i].topic != topic) {
-        Q_ASSERT(table[i].topic);
+    while (table[i].topicLocked() != topic) {
+        Q_ASSERT(table[i].topicLocked());
         i = (i + 1) & mask;
     }
     return i;
@@ -192,8 +343,9 @@ quint32 BusCore::Shard::indexOfTopic(quint64 hash, const TopicCore *topic) const
 void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
 {
     const Slot *table = entries();
+    const quint32 mask = this->mask();
     quint32 i = static_cast<quint32>(hash) & mask;
-    while (table[i].topic)
+    while (table[i].topicLocked())
         i = (i + 1) & mask;
     insertAt(i, hash, topic);
 }
@@ -201,8 +353,8 @@ void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
 void BusCore::Shard::insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept
 {
     Slot *table = entries();
-    Q_ASSERT(!table[index].topic);
-    table[index] = Slot{hash, topic};
+    Q_ASSERT(!table[index].topicLocked());
+    table[index].set(hash, topic);
     occupancy()[index / 64] |= quint64(1) << (index % 64);
     count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     ++generation;
@@ -214,15 +366,16 @@ void BusCore::Shard::eraseAt(quint32 hole) noexcept
     // hole unless they already sit at or after their home slot relative to it. The slot that
     // ends up empty is the last one moved from (or the hole itself): only its bit changes.
     Slot *table = entries();
-    for (quint32 j = (hole + 1) & mask; table[j].topic; j = (j + 1) & mask) {
-        const quint32 home = static_cast<quint32>(table[j].hash) & mask;
+    const quint32 mask = this->mask();
+    for (quint32 j = (hole + 1) & mask; table[j].topicLocked(); j = (j + 1) & mask) {
+        const quint32 home = static_cast<quint32>(table[j].hashLocked()) & mask;
         const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
-            table[hole] = table[j];
+            table[hole].set(table[j].hashLocked(), table[j].topicLocked());
             hole = j;
         }
     }
-    table[hole] = Slot{0, nullptr};
+    table[hole].set(0, nullptr);
     occupancy()[hole / 64] &= ~(quint64(1) << (hole % 64));
     count.store(count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     ++generation;
@@ -230,24 +383,32 @@ void BusCore::Shard::eraseAt(quint32 hole) noexcept
 
 BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcept
 {
+    // The fresh table is filled before it is published (a lookup reading it sees every entry),
+    // and published before its mask (see slotMask). The old table is emptied as it is read: a
+    // lookup still probing it must not find, and vouch for, a topic removed after this (the
+    // topic may be freed while the old table waits for its own scan); it finds nothing and asks
+    // again under the lock.
     Slot *old = entries();
     const quint64 *oldBits = occupancy();
     const quint32 oldCapacity = capacity();
-    array.store(fresh, std::memory_order_relaxed);
-    mask = freshCapacity - 1;
-    const quint32 kept = count.load(std::memory_order_relaxed);
-    count.store(0, std::memory_order_relaxed);
+    const quint32 freshMask = freshCapacity - 1;
+    auto *freshBits = reinterpret_cast<quint64 *>(fresh + freshCapacity);
     for (std::size_t w = 0; w < occupancyWords(oldCapacity); ++w) {
         for (quint64 word = oldBits[w]; word; word &= word - 1) {
-            const Slot &slot = old[w * 64 + std::countr_zero(word)];
-            insert(slot.hash, slot.topic);
+            Slot &slot = old[w * 64 + std::countr_zero(word)];
+            const quint64 hash = slot.hashLocked();
+            quint32 i = static_cast<quint32>(hash) & freshMask;
+            while (fresh[i].topicLocked())
+                i = (i + 1) & freshMask;
+            fresh[i].set(hash, slot.topicLocked());
+            freshBits[i / 64] |= quint64(1) << (i % 64);
+            slot.set(0, nullptr);
         }
     }
-    Q_ASSERT(count.load(std::memory_order_relaxed) == kept);
-    Q_UNUSED(kept);
+    array.store(fresh, std::memory_order_release);
+    slotMask.store(freshMask, std::memory_order_release);
     ++generation;
     if (isInline(old)) {
-        std::fill(std::begin(inlineSlots), std::end(inlineSlots), Slot{0, nullptr});
         inlineOccupancy = 0;
         return nullptr;
     }
@@ -256,7 +417,23 @@ BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcep
 
 TopicCore *BusCore::obtain(QAnyStringView name)
 {
+    // The usual case, a topic that exists, in a small frame; the rest in obtainSlowly().
     const NameKey key(name);
+    if (Q_LIKELY(!key.isEmpty())) {
+        if (Shard *shards = this->shards()) {
+            Shard &shard = shardFor(shards, key.hash());
+            // An empty shard surely lacks the name: create at once.
+            if (shard.count.load(std::memory_order_relaxed) != 0) {
+                if (TopicCore *topic = shard.findLockFree(key))
+                    return topic;
+            }
+        }
+    }
+    return obtainSlowly(key);
+}
+
+TopicCore *BusCore::obtainSlowly(const NameKey &key)
+{
     if (Q_UNLIKELY(key.isEmpty())) {
         qCWarning(lcBus, "DropSlot: an empty topic name was rejected; the returned topic handle is "
                          "invalid (closed, nameless) and publishing to it returns false");
@@ -298,7 +475,7 @@ TopicCore *BusCore::obtain(QAnyStringView name)
     qsizetype index = shard.indexOf(key, &vacant);
     for (;;) {
         if (index >= 0) {
-            TopicCore *topic = shard.entries()[index].topic;
+            TopicCore *topic = shard.entries()[index].topicLocked();
             topic->ref();
             shard.lock.unlock();
             freeTable(freshSlots);
@@ -319,16 +496,21 @@ TopicCore *BusCore::obtain(QAnyStringView name)
         if (shard.generation != seenGeneration || shard.capacity() != seenCapacity)
             index = shard.indexOf(key, &vacant);
     }
-    Slot *discardSlots = freshSlots; // unused unless the table grows into it
+    Slot *unusedSlots = freshSlots; // unless the table grows into it
+    Slot *replaced = nullptr;
+    const quint32 replacedCapacity = shard.capacity();
     if (shard.needsGrowth()) {
-        discardSlots = shard.adopt(freshSlots, freshCapacity);
+        replaced = shard.adopt(freshSlots, freshCapacity);
+        unusedSlots = nullptr;
         shard.insert(key.hash(), fresh);
     } else {
         shard.insertAt(vacant, key.hash(), fresh);
     }
     std::unique_lock<std::mutex> announcing = lockForAnnouncing();
     shard.lock.unlock();
-    freeTable(discardSlots);
+    freeTable(unusedSlots);
+    if (replaced)
+        retireTable(replaced, replacedCapacity);
     if (announcing)
         announce(std::move(announcing), {&fresh, 1}, true);
     return fresh;
@@ -341,11 +523,13 @@ TopicCore *BusCore::find(QAnyStringView name) const
     if (key.isEmpty() || !shards)
         return nullptr;
     Shard &shard = shardFor(shards, key.hash());
+    if (TopicCore *topic = shard.findLockFree(key))
+        return topic;
     SpinLocker locker(shard.lock);
     const qsizetype index = shard.indexOf(key);
     if (index < 0)
         return nullptr;
-    TopicCore *topic = shard.entries()[index].topic;
+    TopicCore *topic = shard.entries()[index].topicLocked();
     topic->ref();
     return topic;
 }
@@ -363,7 +547,7 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
         shard.lock.unlock();
         return std::nullopt;
     }
-    TopicCore *topic = shard.entries()[index].topic;
+    TopicCore *topic = shard.entries()[index].topicLocked();
     shard.eraseAt(static_cast<quint32>(index));
     // Closed in the same critical section that removes it: once the name can resolve to a new
     // topic, the old one accepts no publish.
@@ -376,13 +560,13 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     const qsizetype subscribers = topic->subscriberCount();
     if (mustWake)
         topic->wakeAfterClose();
-    topic->deref();
+    retireTopics({&topic, 1}, false); // a lookup may have found it just before the erase
     return subscribers;
 }
 
 qsizetype BusCore::cleanupUnused()
 {
-    Slot unused[CleanupBatch];
+    Entry unused[CleanupBatch];
     TopicCore *topics[CleanupBatch];
     qsizetype removed = 0;
     Shard *shards = this->shards();
@@ -395,34 +579,44 @@ qsizetype BusCore::cleanupUnused()
         shard.lock.lock();
         // First find the unused topics, touching only occupied slots: a shard where every
         // topic is in use is left without a single write. Only the table refers to a topic
-        // whose count is 1, and new references come only through the table, which we hold:
-        // nobody can start using it while we remove it.
+        // whose count is 1.
         const Slot *table = shard.entries();
         shard.forEachOccupied([&](quint32 i) {
-            if (table[i].topic->refCount() != 1)
+            TopicCore *topic = table[i].topicLocked();
+            if (topic->refCount() != 1)
                 return;
             if (found < CleanupBatch)
-                unused[found++] = table[i];
+                unused[found++] = Entry{table[i].hashLocked(), topic};
             else
                 full = true; // the shard is visited again after this batch
         });
-        // Then remove them. Erasing moves later members of a cluster, so each is found again
-        // from its home slot.
+        // Then remove them. A lock-free lookup may take a reference meanwhile: the table's
+        // reference is taken away with a compare-exchange that such a lookup makes fail (and
+        // one that comes later fails to take its own). Erasing moves later members of a
+        // cluster, so each is found again from its home slot.
+        std::size_t taken = 0;
         for (std::size_t k = 0; k < found; ++k) {
+            if (!unused[k].topic->releaseIfOnlyTable())
+                continue; // in use after all
             shard.eraseAt(shard.indexOfTopic(unused[k].hash, unused[k].topic));
-            topics[k] = unused[k].topic;
+            topics[taken++] = unused[k].topic;
         }
-        std::unique_lock<std::mutex> announcing = found ? lockForAnnouncing() : std::unique_lock<std::mutex>();
+        std::unique_lock<std::mutex> announcing = taken ? lockForAnnouncing() : std::unique_lock<std::mutex>();
         shard.lock.unlock();
         if (announcing)
-            announce(std::move(announcing), {topics, found}, false);
-        // Nothing refers to them, so nobody can see them closed: they are simply freed.
-        for (std::size_t k = 0; k < found; ++k)
-            topics[k]->deref();
-        removed += static_cast<qsizetype>(found);
+            announce(std::move(announcing), {topics, taken}, false);
+        // Nothing refers to them, so nobody can see them closed: they are freed once no
+        // lookup can be reading them (below, after one scan for the whole call).
+        if (taken)
+            retired()->add({topics, taken}, true);
+        removed += static_cast<qsizetype>(taken);
         if (full)
             --s; // this shard again
     }
+    // What this call removed, and what earlier removals left, is freed now (one scan), unless a
+    // lookup is reading it at this very moment.
+    if (Retired *list = m_retired.load(std::memory_order_acquire); list && list->pending())
+        list->reclaim();
     return removed;
 }
 
@@ -446,8 +640,9 @@ QStringList BusCore::topicNames() const
         SpinLocker locker(shard.lock);
         const Slot *table = shard.entries();
         shard.forEachOccupied([&](quint32 i) {
-            table[i].topic->ref();
-            pinned.push_back(table[i].topic);
+            TopicCore *topic = table[i].topicLocked();
+            topic->ref();
+            pinned.push_back(topic);
         });
     }
     QStringList names;

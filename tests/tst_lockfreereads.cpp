@@ -310,6 +310,99 @@ private Q_SLOTS:
         QCOMPARE(Counted::live.load(), before);
     }
 
+    //! Lookups find topics without the shard lock while other threads remove topics, clean up,
+    //! and grow the table: every lookup returns the topic of the name it asked for.
+    void lookupsRaceRemovalCleanupAndGrowth()
+    {
+        Bus<QByteArray> bus;
+        constexpr int Names = 48;
+        QStringList names;
+        for (int i = 0; i < Names; ++i)
+            names.append(u"k/%1"_s.arg(i));
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> threads;
+        for (int r = 0; r < 2; ++r) {
+            threads.emplace_back([&, r] {
+                for (quint64 n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+                    const QString &name = names[int((n * 7 + quint64(r)) % Names)];
+                    Topic<QByteArray> topic = bus.topic(name);
+                    if (topic.name() != name)
+                        failures.add(u"topic(%1) returned %2"_s.arg(name, topic.name()));
+                    topic.publish(payload(n));
+                    if (auto found = bus.findTopic(name); found && found->name() != name)
+                        failures.add(u"findTopic(%1) returned %2"_s.arg(name, found->name()));
+                }
+            });
+        }
+        threads.emplace_back([&] {
+            for (quint64 n = 0; !stop.load(std::memory_order_relaxed); ++n)
+                bus.removeTopic(names[int(n % Names)]);
+        });
+        threads.emplace_back([&] {
+            // Fills the table (it grows, and replaced tables are retired), then empties it.
+            for (quint64 round = 0; !stop.load(std::memory_order_relaxed); ++round) {
+                for (int i = 0; i < 300; ++i)
+                    bus.topic(u"g/%1/%2"_s.arg(round).arg(i));
+                bus.cleanupUnusedTopics();
+            }
+        });
+        std::this_thread::sleep_for(RaceTime);
+        stop.store(true);
+        for (auto &t : threads)
+            t.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+    }
+
+    //! cleanupUnusedTopics() racing a lookup: the lookup either keeps the topic in the bus or
+    //! gets a new one, never the topic cleanup took out (publishing to it would reach nobody).
+    void lookupNeverReturnsACleanedUpTopic()
+    {
+        Bus<QByteArray> bus;
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::thread cleaner([&] {
+            while (!stop.load(std::memory_order_relaxed))
+                bus.cleanupUnusedTopics();
+        });
+        std::thread looker([&] {
+            while (!stop.load(std::memory_order_relaxed))
+                bus.findTopic(u"n"_s); // another reference that comes and goes
+        });
+        const auto deadline = std::chrono::steady_clock::now() + RaceTime;
+        for (quint64 n = 1; std::chrono::steady_clock::now() < deadline; ++n) {
+            Topic<QByteArray> held = bus.topic(u"n"_s);
+            held.publish(payload(n));
+            // While held exists, cleanup cannot take it: the bus's topic is this one.
+            const std::optional<QByteArray> seen = bus.topic(u"n"_s).latest();
+            if (!seen || !decodes(*seen, n))
+                failures.add(u"the bus's topic \"n\" is not the one just looked up"_s);
+        }
+        stop.store(true);
+        cleaner.join();
+        looker.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+    }
+
+    //! Removed topics are released in batches while the bus lives (a lookup may still be
+    //! reading one): the number alive stays bounded, and cleanupUnusedTopics() releases all.
+    void removedTopicsAreReleased()
+    {
+        const int before = Counted::live.load();
+        Bus<Counted> bus;
+        int most = 0;
+        for (int i = 0; i < 1000; ++i) {
+            const QString name = u"r/%1"_s.arg(i);
+            bus.topic(name).publish(Counted(quint64(i)));
+            QCOMPARE(bus.removeTopic(name), std::optional<qsizetype>(0));
+            most = std::max(most, Counted::live.load() - before);
+        }
+        QVERIFY2(most <= 64 + 1, qPrintable(QString::number(most)));
+        bus.cleanupUnusedTopics();
+        QCOMPARE(Counted::live.load(), before);
+        QCOMPARE(bus.topicCount(), 0);
+    }
+
     //! Threads that read once and end give their hazard slots back for later threads.
     void shortLivedReaderThreads()
     {

@@ -71,10 +71,13 @@ public:
     //! The names of the bus's topics, in no particular order.
     QStringList topicNames() const { return d->topicNames(); }
     //! Removes and closes the topic; returns its subscriber count, or nullopt if it did not
-    //! exist. Later topic(name) calls create a new, open topic.
+    //! exist. Later topic(name) calls create a new, open topic. Lookups take no lock, so the
+    //! bus lets go of a removed topic in batches (within 64 removals, at the next
+    //! cleanupUnusedTopics(), or with the bus): only then is a topic nobody holds freed.
     std::optional<qsizetype> removeTopic(QAnyStringView name) const { return d->remove(name); }
     //! Removes the topics that nobody but the bus refers to (no Topic, Sub or connection);
-    //! returns how many. A publisher holding a Topic never loses it to cleanup.
+    //! returns how many, and frees them and the removed topics still pending. A publisher
+    //! holding a Topic never loses it to cleanup.
     qsizetype cleanupUnusedTopics() const { return d->cleanupUnused(); }
 
     //! True when a and b are handles to the same bus.

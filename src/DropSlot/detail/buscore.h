@@ -20,8 +20,14 @@ class TopicWatchList;
 class TopicWatchConnection;
 
 //! The type-independent bus: a sharded open-addressing table from name to topic, compiled once
-//! into the library. Each shard has its own spin lock, held only to probe or edit the table;
-//! topics and tables are allocated, closed and freed outside it.
+//! into the library. Each shard has its own spin lock, held only to edit the table (and to probe
+//! it when a lookup must create or a lock-free probe was inconclusive); topics and tables are
+//! allocated, closed and freed outside it.
+//!
+//! Lookups of an existing topic take no lock: they read the table and the topic under hazard
+//! pointers (hazard.h) and take their reference with one compare-exchange. So what they read
+//! is freed only after a hazard scan: a table replaced by a larger one, and the table's
+//! reference to a removed topic, wait in a per-bus list that is scanned in batches.
 //!
 //! Nothing is allocated before it is needed: a new bus is this small object alone; its first
 //! topic allocates the shards (one block, a cache line each), and a shard's first table lives in
@@ -61,10 +67,26 @@ public:
     TopicWatchList *watchList();
 
 private:
+    //! Written under the shard lock; read by lock-free lookups as well, hence atomic (plain
+    //! moves on x86). The topic is stored last, with release: a lookup that sees it sees its name.
     struct Slot
     {
+        std::atomic<quint64> hash;
+        std::atomic<TopicCore *> topic; // nullptr: empty slot
+
+        quint64 hashLocked() const noexcept { return hash.load(std::memory_order_relaxed); }
+        TopicCore *topicLocked() const noexcept { return topic.load(std::memory_order_relaxed); }
+        void set(quint64 h, TopicCore *t) noexcept
+        {
+            hash.store(h, std::memory_order_relaxed);
+            topic.store(t, std::memory_order_release);
+        }
+    };
+    //! A copy of a slot taken under the lock.
+    struct Entry
+    {
         quint64 hash;
-        TopicCore *topic; // nullptr: empty slot
+        TopicCore *topic;
     };
     //! A shard's first table, inside the shard: two slots, so one topic at the 3/4 load limit.
     static constexpr quint32 InlineSlots = 2;
@@ -72,10 +94,11 @@ private:
     {
         SpinLock lock;
         std::atomic<quint32> count{0};
-        quint32 mask = InlineSlots - 1; // capacity - 1
+        // capacity - 1. Tables only grow, and a new table is stored before its mask: a lookup
+        // that loads the mask, then the table, never probes beyond the table's end.
+        std::atomic<quint32> slotMask{InlineSlots - 1};
         quint32 generation = 0;         // bumped by every change to the table
-        // The table: written under the lock; atomic so that obtain() may glance at the shard
-        // before taking the lock (a hint: the decision is made again under the lock).
+        // The table: written under the lock, read by lock-free lookups under a hazard pointer.
         std::atomic<Slot *> array{inlineSlots};
         Slot inlineSlots[InlineSlots] = {};
         quint64 inlineOccupancy = 0;
@@ -83,7 +106,8 @@ private:
         //! The table, under the lock.
         Slot *entries() const noexcept { return array.load(std::memory_order_relaxed); }
         bool isInline(const Slot *table) const noexcept { return table == inlineSlots; }
-        quint32 capacity() const noexcept { return mask + 1; }
+        quint32 mask() const noexcept { return slotMask.load(std::memory_order_relaxed); }
+        quint32 capacity() const noexcept { return mask() + 1; }
         //! One bit per slot, set when the slot holds a topic (behind the slots of an allocated
         //! table): scans visit the topics without reading, and mispredicting, every empty slot.
         quint64 *occupancy() const noexcept
@@ -99,21 +123,33 @@ private:
         //! The slot holding key, or -1; *vacant (if given) receives the empty slot that ended
         //! the probe, where key would be inserted.
         qsizetype indexOf(const NameKey &key, quint32 *vacant = nullptr) const noexcept;
+        //! The topic named key with a reference for the caller, found without the lock; nullptr
+        //! when absent or when the table changed under the probe (ask again under the lock).
+        TopicCore *findLockFree(const NameKey &key) const noexcept;
         //! The slot holding topic (whose hash is hash); the topic must be in the table.
         quint32 indexOfTopic(quint64 hash, const TopicCore *topic) const noexcept;
         void insert(quint64 hash, TopicCore *topic) noexcept;
         void insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept;
         void eraseAt(quint32 index) noexcept;
-        //! Moves the entries to fresh (rehashing) and returns the old table to free, or nullptr
-        //! when it was the inline one.
+        //! Moves the entries to fresh (rehashing) and returns the old table to retire, or
+        //! nullptr when it was the inline one.
         Slot *adopt(Slot *fresh, quint32 freshCapacity) noexcept;
     };
+    struct Retired;
 
     BusCore(qsizetype capacity, Factory factory) noexcept;
+    //! obtain() once a lock-free lookup found nothing: validates the name, creates if needed.
+    Q_NEVER_INLINE TopicCore *obtainSlowly(const NameKey &key);
     ~BusCore() = default;
     void destroy() noexcept;
     static Slot *allocateTable(quint32 capacity);
     static void freeTable(Slot *table) noexcept;
+    //! Frees a replaced table once no lock-free lookup can be reading it.
+    void retireTable(Slot *table, quint32 capacity);
+    //! Drops the table's reference to removed topics (or frees topics cleanup took the last
+    //! reference of: 'unreferenced') once no lock-free lookup can be reading them.
+    void retireTopics(std::span<TopicCore *const> topics, bool unreferenced);
+    Retired *retired();
     //! The shards, or nullptr while the bus has never held a topic.
     Shard *shards() const noexcept { return m_shards.load(std::memory_order_acquire); }
     //! The shards, allocated by the first caller (concurrent first callers agree on one block).
@@ -136,6 +172,7 @@ private:
     quint32 m_initialSlots; // the size of a shard's first allocated table
     std::atomic<Shard *> m_shards{nullptr};
     std::atomic<TopicWatchList *> m_watchList{nullptr};
+    std::atomic<Retired *> m_retired{nullptr}; // created by the first retirement
 };
 
 } // namespace DropSlot::detail

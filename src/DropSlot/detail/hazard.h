@@ -73,15 +73,23 @@ private:
 class HazardGuard
 {
 public:
+    //! The calling thread's slots (registering it first), or nullptr once it is exiting.
+    static ReaderSlots *readerSlots() noexcept
+    {
+        ReaderSlots *mine = t_readerSlots;
+        return Q_LIKELY(mine) ? mine : registerReaderThread();
+    }
+
     //! False if no slot is free (nested too deep, or the thread is exiting): read under the lock.
     bool acquire() noexcept
     {
-        ReaderSlots *mine = t_readerSlots;
-        if (Q_UNLIKELY(!mine)) {
-            mine = registerReaderThread();
-            if (!mine)
-                return false;
-        }
+        ReaderSlots *mine = readerSlots();
+        return mine && acquire(mine);
+    }
+
+    //! acquire() with the thread's slots already at hand (a reader that needs two).
+    bool acquire(ReaderSlots *mine) noexcept
+    {
         // The first empty slot is free: a guard marks its slot taken at once. No count of slots
         // in use: a counter kept in memory would chain each read to the one before it through a
         // store and a reload (two store-to-load forwards per read); an empty slot only steers a

@@ -52,6 +52,26 @@ public:
         if (static_cast<quint32>(before) == static_cast<quint32>(amount))
             destroy();
     }
+    //! ref() for a lock-free lookup, which found the topic in a table but holds no reference
+    //! yet: fails once cleanup took the table's last reference (releaseIfOnlyTable()).
+    bool tryRef() noexcept
+    {
+        quint64 counts = m_counts.load(std::memory_order_relaxed);
+        do {
+            if (static_cast<quint32>(counts) == 0)
+                return false;
+        } while (!m_counts.compare_exchange_weak(counts, counts + OneRef, std::memory_order_relaxed));
+        return true;
+    }
+    //! Takes the only reference, the table's, leaving none, unless someone (a lookup racing
+    //! with cleanup) holds another. The caller then owns the topic: destroyUnreferenced().
+    bool releaseIfOnlyTable() noexcept
+    {
+        quint64 only = OneRef;
+        return m_counts.compare_exchange_strong(only, 0, std::memory_order_acquire, std::memory_order_relaxed);
+    }
+    //! Frees a topic after releaseIfOnlyTable() succeeded.
+    void destroyUnreferenced() noexcept { destroy(); }
     quint32 refCount() const noexcept { return static_cast<quint32>(m_counts.load(std::memory_order_acquire)); }
     qsizetype subscriberCount() const noexcept
     {
