@@ -231,6 +231,9 @@ void removeScenario(const Names &names)
         [&] {
             for (const auto &name : names)
                 keep(bus->removeTopic(name));
+            // Timed until every removed topic is freed: ours lets go of removed topics in
+            // batches, and cleanup frees what is pending (for the naive bus it finds nothing).
+            keep(bus->cleanupUnusedTopics());
         },
         [&] { bus.reset(); });
 }

@@ -33,7 +33,7 @@ constexpr std::size_t CleanupBatch = 128;
 // What lock-free lookups may still read waits for a hazard scan until this many removed topics,
 // or this many bytes of replaced tables, have piled up: the scan's barrier (0.1 to 2 µs) is paid
 // once per batch, and memory stays bounded.
-constexpr std::size_t RetiredTopicBatch = 64;
+constexpr std::size_t RetiredTopicBatch = 256;
 constexpr std::size_t RetiredTableBytes = 64 * 1024;
 
 constexpr quint32 slotsFor(qsizetype topics)
@@ -85,60 +85,87 @@ inline BusCore::BusCore(qsizetype capacity, Factory factory) noexcept : m_factor
 
 // Replaced tables and the table's references to removed topics, kept until a hazard scan shows
 // that no lock-free lookup is reading them. The bus frees what is left when it is destroyed
-// (no lookup can run then).
+// (no lookup can run then). A removal only stores a pointer under a spin lock; the batch is
+// scanned when full.
 struct BusCore::Retired
 {
-    std::mutex mutex;
-    std::vector<TopicCore *> topics;       // the table's reference, to drop
-    std::vector<TopicCore *> unreferenced; // nobody's: cleanup took the last reference, to free
-    std::vector<Slot *> tables;
+    // A retired topic: the table's reference to drop, or (low bit set) a topic nobody refers
+    // to any more (cleanup took the last reference), to free.
+    using Tagged = quintptr;
+    static constexpr Tagged Unreferenced = 1;
+    static Tagged tag(TopicCore *topic, bool unreferenced)
+    {
+        return reinterpret_cast<Tagged>(topic) | (unreferenced ? Unreferenced : 0);
+    }
+    static TopicCore *topicOf(Tagged t) { return reinterpret_cast<TopicCore *>(t & ~Unreferenced); }
+    static void release(Tagged t) noexcept
+    {
+        if (t & Unreferenced)
+            topicOf(t)->destroyUnreferenced();
+        else
+            topicOf(t)->deref();
+    }
+
+    SpinLock lock;
+    quint32 count = 0;
+    Tagged batch[RetiredTopicBatch];
+    std::vector<Tagged> held;   // read by a lookup at the last scan
+    std::vector<Slot *> tables; // replaced tables
     std::size_t tableBytes = 0;
 
     bool pending()
     {
-        const std::lock_guard<std::mutex> locker(mutex);
-        return !topics.empty() || !unreferenced.empty() || !tables.empty();
+        const SpinLocker locker(lock);
+        return count || !held.empty() || !tables.empty();
     }
 
-    //! Keeps topics for the next scan; true when enough have piled up for one.
-    bool add(std::span<TopicCore *const> retiring, bool unreferencedTopics)
+    //! Keeps a topic for the next scan; true when the batch is full (a scan is due).
+    bool add(TopicCore *topic)
     {
-        const std::lock_guard<std::mutex> locker(mutex);
-        auto &into = unreferencedTopics ? unreferenced : topics;
-        into.insert(into.end(), retiring.begin(), retiring.end());
-        return topics.size() + unreferenced.size() >= RetiredTopicBatch;
+        const SpinLocker locker(lock);
+        if (Q_UNLIKELY(count == RetiredTopicBatch)) {
+            held.push_back(tag(topic, false)); // another thread's scan is about to start
+            return true;
+        }
+        batch[count++] = tag(topic, false);
+        return count == RetiredTopicBatch;
     }
 
-    //! Frees what no lookup reads; what one still reads is kept for the next scan. Releasing a
-    //! topic may destroy its value (user code): it happens with no lock held.
-    void reclaim()
+    bool addTable(Slot *table, quint32 capacity)
     {
-        std::vector<TopicCore *> dropping, freeing;
+        const SpinLocker locker(lock);
+        tables.push_back(table);
+        tableBytes += sizeof(Slot) * capacity;
+        return tableBytes >= RetiredTableBytes;
+    }
+
+    //! Frees what no lookup reads, extra (cleanup's topics) included; what one still reads is
+    //! kept for the next scan. Releasing a topic may destroy its value (user code): it happens
+    //! with no lock held.
+    void reclaim(std::vector<Tagged> extra = {})
+    {
         std::vector<Slot *> replaced;
         {
-            const std::lock_guard<std::mutex> locker(mutex);
-            dropping.swap(topics);
-            freeing.swap(unreferenced);
+            const SpinLocker locker(lock);
+            extra.insert(extra.end(), batch, batch + count);
+            extra.insert(extra.end(), held.begin(), held.end());
+            count = 0;
+            held.clear();
             replaced.swap(tables);
             tableBytes = 0;
         }
         const HazardScan scan;
-        const auto keep = [&scan](auto &list) {
-            return std::partition(list.begin(), list.end(), [&scan](const void *p) { return !scan.protects(p); });
-        };
-        const auto droppingEnd = keep(dropping);
-        const auto freeingEnd = keep(freeing);
-        const auto replacedEnd = keep(replaced);
+        const auto readEnd = std::partition(extra.begin(), extra.end(),
+                                            [&scan](Tagged t) { return !scan.protects(topicOf(t)); });
+        const auto replacedEnd = std::partition(replaced.begin(), replaced.end(),
+                                                [&scan](Slot *t) { return !scan.protects(t); });
         for (auto it = replaced.begin(); it != replacedEnd; ++it)
             freeTable(*it);
-        for (auto it = freeing.begin(); it != freeingEnd; ++it)
-            (*it)->destroyUnreferenced();
-        for (auto it = dropping.begin(); it != droppingEnd; ++it)
-            (*it)->deref();
-        if (droppingEnd != dropping.end() || freeingEnd != freeing.end() || replacedEnd != replaced.end()) {
-            const std::lock_guard<std::mutex> locker(mutex);
-            topics.insert(topics.end(), droppingEnd, dropping.end());
-            unreferenced.insert(unreferenced.end(), freeingEnd, freeing.end());
+        for (auto it = extra.begin(); it != readEnd; ++it)
+            release(*it);
+        if (readEnd != extra.end() || replacedEnd != replaced.end()) {
+            const SpinLocker locker(lock);
+            held.insert(held.end(), readEnd, extra.end());
             tables.insert(tables.end(), replacedEnd, replaced.end());
         }
     }
@@ -148,10 +175,10 @@ struct BusCore::Retired
     {
         for (Slot *table : tables)
             freeTable(table);
-        for (TopicCore *topic : unreferenced)
-            topic->destroyUnreferenced();
-        for (TopicCore *topic : topics)
-            topic->deref();
+        for (quint32 i = 0; i < count; ++i)
+            release(batch[i]);
+        for (Tagged t : held)
+            release(t);
     }
 };
 
@@ -170,21 +197,14 @@ BusCore::Retired *BusCore::retired()
 void BusCore::retireTable(Slot *table, quint32 capacity)
 {
     Retired *list = retired();
-    bool due;
-    {
-        const std::lock_guard<std::mutex> locker(list->mutex);
-        list->tables.push_back(table);
-        list->tableBytes += sizeof(Slot) * capacity;
-        due = list->tableBytes >= RetiredTableBytes;
-    }
-    if (due)
+    if (list->addTable(table, capacity))
         list->reclaim();
 }
 
-void BusCore::retireTopics(std::span<TopicCore *const> topics, bool unreferenced)
+void BusCore::retireTopic(TopicCore *topic)
 {
     Retired *list = retired();
-    if (list->add(topics, unreferenced))
+    if (list->add(topic))
         list->reclaim();
 }
 
@@ -560,7 +580,7 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     const qsizetype subscribers = topic->subscriberCount();
     if (mustWake)
         topic->wakeAfterClose();
-    retireTopics({&topic, 1}, false); // a lookup may have found it just before the erase
+    retireTopic(topic); // a lookup may have found it just before the erase
     return subscribers;
 }
 
@@ -568,6 +588,7 @@ qsizetype BusCore::cleanupUnused()
 {
     Entry unused[CleanupBatch];
     TopicCore *topics[CleanupBatch];
+    std::vector<Retired::Tagged> freed;
     qsizetype removed = 0;
     Shard *shards = this->shards();
     for (quint32 s = 0; shards && s < m_shardCount; ++s) {
@@ -576,6 +597,7 @@ qsizetype BusCore::cleanupUnused()
             continue;
         std::size_t found = 0;
         bool full = false;
+        freed.reserve(freed.size() + CleanupBatch); // nothing is allocated under the lock
         shard.lock.lock();
         // First find the unused topics, touching only occupied slots: a shard where every
         // topic is in use is left without a single write. Only the table refers to a topic
@@ -607,16 +629,17 @@ qsizetype BusCore::cleanupUnused()
             announce(std::move(announcing), {topics, taken}, false);
         // Nothing refers to them, so nobody can see them closed: they are freed once no
         // lookup can be reading them (below, after one scan for the whole call).
-        if (taken)
-            retired()->add({topics, taken}, true);
+        for (std::size_t k = 0; k < taken; ++k)
+            freed.push_back(Retired::tag(topics[k], true));
         removed += static_cast<qsizetype>(taken);
         if (full)
             --s; // this shard again
     }
     // What this call removed, and what earlier removals left, is freed now (one scan), unless a
     // lookup is reading it at this very moment.
-    if (Retired *list = m_retired.load(std::memory_order_acquire); list && list->pending())
-        list->reclaim();
+    Retired *list = m_retired.load(std::memory_order_acquire);
+    if (!freed.empty() || (list && list->pending()))
+        retired()->reclaim(std::move(freed));
     return removed;
 }
 

@@ -397,7 +397,7 @@ private Q_SLOTS:
             QCOMPARE(bus.removeTopic(name), std::optional<qsizetype>(0));
             most = std::max(most, Counted::live.load() - before);
         }
-        QVERIFY2(most <= 64 + 1, qPrintable(QString::number(most)));
+        QVERIFY2(most <= 256 + 1, qPrintable(QString::number(most)));
         bus.cleanupUnusedTopics();
         QCOMPARE(Counted::live.load(), before);
         QCOMPARE(bus.topicCount(), 0);

@@ -72,7 +72,7 @@ public:
     QStringList topicNames() const { return d->topicNames(); }
     //! Removes and closes the topic; returns its subscriber count, or nullopt if it did not
     //! exist. Later topic(name) calls create a new, open topic. Lookups take no lock, so the
-    //! bus lets go of a removed topic in batches (within 64 removals, at the next
+    //! bus lets go of a removed topic in batches (within 256 removals, at the next
     //! cleanupUnusedTopics(), or with the bus): only then is a topic nobody holds freed.
     std::optional<qsizetype> removeTopic(QAnyStringView name) const { return d->remove(name); }
     //! Removes the topics that nobody but the bus refers to (no Topic, Sub or connection);

@@ -146,9 +146,8 @@ private:
     static void freeTable(Slot *table) noexcept;
     //! Frees a replaced table once no lock-free lookup can be reading it.
     void retireTable(Slot *table, quint32 capacity);
-    //! Drops the table's reference to removed topics (or frees topics cleanup took the last
-    //! reference of: 'unreferenced') once no lock-free lookup can be reading them.
-    void retireTopics(std::span<TopicCore *const> topics, bool unreferenced);
+    //! Drops the table's reference to a removed topic once no lock-free lookup can be reading it.
+    void retireTopic(TopicCore *topic);
     Retired *retired();
     //! The shards, or nullptr while the bus has never held a topic.
     Shard *shards() const noexcept { return m_shards.load(std::memory_order_acquire); }
