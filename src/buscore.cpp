@@ -17,6 +17,7 @@
 #include <new>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace DropSlot::detail {
@@ -131,6 +132,8 @@ struct BusCore::Retired
         return count == RetiredTopicBatch;
     }
 
+    //! Keeps a replaced table; true when enough bytes wait for a scan. (A table is replaced a
+    //! few times in a shard's life: the vector's rare growth under the lock is acceptable.)
     bool addTable(Slot *table, quint32 capacity)
     {
         const SpinLocker locker(lock);
@@ -144,16 +147,21 @@ struct BusCore::Retired
     //! with no lock held.
     void reclaim(std::vector<Tagged> extra = {})
     {
+        // Taken out under the lock without allocating (a copy to the stack, swaps); merged after.
+        Tagged taken[RetiredTopicBatch];
+        quint32 takenCount;
+        std::vector<Tagged> wasHeld;
         std::vector<Slot *> replaced;
         {
             const SpinLocker locker(lock);
-            extra.insert(extra.end(), batch, batch + count);
-            extra.insert(extra.end(), held.begin(), held.end());
-            count = 0;
-            held.clear();
+            takenCount = std::exchange(count, 0);
+            std::copy(batch, batch + takenCount, taken);
+            wasHeld.swap(held);
             replaced.swap(tables);
             tableBytes = 0;
         }
+        extra.insert(extra.end(), taken, taken + takenCount);
+        extra.insert(extra.end(), wasHeld.begin(), wasHeld.end());
         const HazardScan scan;
         const auto readEnd = std::partition(extra.begin(), extra.end(),
                                             [&scan](Tagged t) { return !scan.protects(topicOf(t)); });
@@ -164,6 +172,7 @@ struct BusCore::Retired
         for (auto it = extra.begin(); it != readEnd; ++it)
             release(*it);
         if (readEnd != extra.end() || replacedEnd != replaced.end()) {
+            // Rare (a lookup was reading one of them): allocating under the lock is acceptable.
             const SpinLocker locker(lock);
             held.insert(held.end(), readEnd, extra.end());
             tables.insert(tables.end(), replacedEnd, replaced.end());
