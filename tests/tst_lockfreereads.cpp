@@ -310,6 +310,78 @@ private Q_SLOTS:
         QCOMPARE(Counted::live.load(), before);
     }
 
+    //! After a lock-free read, the scan of the next batch of replaced values finds no reader
+    //! and publishes go back to swapping in place: replaced values die at once again. The next
+    //! lock-free read turns replacing back on and sees the newest value.
+    void publishesSwapInPlaceAgainAfterAScan()
+    {
+        constexpr quint64 Batch = detail::NodeCell<Counted>::RetireBatch;
+        const int before = Counted::live.load();
+        {
+            Bus<Counted> bus;
+            Topic<Counted> topic = bus.topic(u"counted"_s);
+            Sub<Counted> sub = topic.subscribe();
+            quint64 n = 0;
+            for (int round = 0; round < 3; ++round) {
+                topic.publish(Counted(++n));
+                QCOMPARE(*sub.latestWith([](const Counted &c) { return c.n; }), n);
+                // The read's node and Batch - 1 more are replaced: the batch's scan switches
+                // replacing off; then Batch / 2 publishes swap in place.
+                for (quint64 i = 0; i < Batch + Batch / 2; ++i)
+                    topic.publish(Counted(++n));
+                QCOMPARE(Counted::live.load() - before, 1);
+                QCOMPARE(sub.latest()->n, n);
+            }
+        }
+        QCOMPARE(Counted::live.load(), before);
+    }
+
+    //! Readers that read now and then, while one thread publishes flat out: replacing switches
+    //! off between their reads and back on with each read. Every read pairs its value with
+    //! its version; a read racing an in-place swap is a data race for ThreadSanitizer.
+    void intermittentReadersRaceSwitchingOff()
+    {
+        constexpr quint64 Batch = detail::NodeCell<QByteArray>::RetireBatch;
+        Bus<QByteArray> bus;
+        Topic<QByteArray> topic = bus.topic(u"intermittent"_s);
+        Failures failures;
+        std::atomic<bool> stop{false};
+        std::atomic<quint64> reads{0};
+        std::thread publisher([&] {
+            for (quint64 n = 1; !stop.load(std::memory_order_relaxed); ++n)
+                topic.publish(payload(n));
+        });
+        std::vector<std::thread> readers;
+        for (int r = 0; r < 2; ++r) {
+            readers.emplace_back([&, r] {
+                Sub<QByteArray> sub = topic.subscribe();
+                for (int i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+                    if ((i + r) % 2 == 0) {
+                        sub.tryGetMessageAndApply([&](const QByteArray &b) {
+                            if (!decodes(b, sub.lastSeenVersion()))
+                                failures.add(u"tryGetMessageAndApply mispaired"_s);
+                            return 0;
+                        });
+                    } else if (auto m = sub.tryGetMessage(); m && !decodes(*m, sub.lastSeenVersion())) {
+                        failures.add(u"tryGetMessage mispaired"_s);
+                    }
+                    reads.fetch_add(1, std::memory_order_relaxed);
+                    // Let at least two batches go by, so that a scan switches replacing off.
+                    const quint64 from = topic.version();
+                    while (!stop.load(std::memory_order_relaxed) && topic.version() < from + 2 * Batch)
+                        std::this_thread::yield();
+                }
+            });
+        }
+        std::this_thread::sleep_for(RaceTime);
+        stop.store(true);
+        publisher.join();
+        for (auto &t : readers)
+            t.join();
+        QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
+        QVERIFY(reads.load() > 0);
+    }
+
     //! Lookups find topics without the shard lock while other threads remove topics, clean up,
     //! and grow the table: every lookup returns the topic of the name it asked for.
     void lookupsRaceRemovalCleanupAndGrowth()

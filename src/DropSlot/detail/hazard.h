@@ -110,13 +110,27 @@ public:
     template <typename Node>
     bool protect(Node *node, const std::atomic<Node *> &current) noexcept
     {
+        return protect(node, current, node);
+    }
+
+    //! As above, for a current that holds a word (a tagged address): node is protected if
+    //! current still holds expected.
+    template <typename Word>
+    bool protect(const void *node, const std::atomic<Word> &current, Word expected) noexcept
+    {
         m_slot->store(node, std::memory_order_release);
         if (Q_UNLIKELY(m_fence))
             std::atomic_thread_fence(std::memory_order_seq_cst);
         else
             std::atomic_signal_fence(std::memory_order_seq_cst); // the compiler keeps the order
-        return current.load(std::memory_order_acquire) == node;
+        return current.load(std::memory_order_acquire) == expected;
     }
+
+    //! Publishes node as read where nothing can replace it meanwhile (its owner's lock is held).
+    void hold(const void *node) noexcept { m_slot->store(node, std::memory_order_release); }
+
+    //! Whether acquire() took a slot.
+    bool held() const noexcept { return m_slot != nullptr; }
 
     ~HazardGuard()
     {

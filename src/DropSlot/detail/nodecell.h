@@ -2,15 +2,25 @@
 // A topic's value for types that cannot be copied as bytes (QByteArray, QString, QVariant,
 // containers): a node that readers read in place, without a lock or a reference count.
 //
-// Until somebody reads lock-free, a publish swaps the new value into the one node, exactly as a
+// While nobody reads lock-free, a publish swaps the new value into the one node, exactly as a
 // locked cell would: a topic that is only published to and delivered (connections, waits) pays
-// nothing for lock-free readers it does not have. The first lock-free read switches the topic,
-// under its lock, to replacing nodes: a publish moves the value into a spare node, makes it
-// current, and retires the old one; the old value stays readable until a hazard scan (hazard.h)
-// proves that no reader holds it. Retired nodes are scanned in batches, so the heavy barrier of
-// the scan is paid once per RetireBatch publishes. Memory stays bounded: a topic holds at most
-// RetireBatch retired values plus the few that readers hold at the moment of a scan, and nodes
-// are recycled, never freed before the topic.
+// nothing for lock-free readers it does not have. A lock-free read switches the topic, under its
+// lock, to replacing nodes: a publish moves the value into a spare node, makes it current, and
+// retires the old one; the old value stays readable until a hazard scan (hazard.h) proves that
+// no reader holds it. Retired nodes are scanned in batches, so the heavy barrier of the scan is
+// paid once per RetireBatch publishes. Memory stays bounded: a topic holds at most RetireBatch
+// retired values plus the few that readers hold at the moment of a scan, and nodes are
+// recycled, never freed before the topic.
+//
+// Lock-free reads switch off again at each batch: the publisher that detaches one clears the
+// shared bit, and if its scan then finds no reader in the current node, publishes go back to
+// swapping in place until the next lock-free read turns them on (under the lock). A topic read
+// now and then but published often (the latest-only case) so pays for replacing nodes only
+// between a read and the next scan. Why in-place swaps are then safe: a reader validates its
+// node by reloading the current word, which must still carry the shared bit. If the reader's
+// hazard store came before the point where the scan's barrier ran in its thread, the scan sees
+// it and the bit goes back on; if it came after, so did the reload, which sees the bit cleared
+// and sends the reader to the lock.
 #pragma once
 
 #include <DropSlot/detail/hazard.h>
@@ -63,7 +73,7 @@ public:
     ~NodeCell()
     {
         // Readers hold the topic alive while they read, so no hazard can name these nodes.
-        deleteNode(m_current.load(std::memory_order_relaxed));
+        deleteNode(nodeOf(m_current.load(std::memory_order_relaxed)));
         deleteList(m_retired);
         deleteList(m_spare);
     }
@@ -75,8 +85,10 @@ public:
     //! *retired when one is due.
     bool storeLocked(T &incoming, quint64 stamp, Node *&fresh, Retired *retired)
     {
-        Node *current = m_current.load(std::memory_order_relaxed);
-        if (current && !m_shared.load(std::memory_order_relaxed)) {
+        const quintptr word = m_current.load(std::memory_order_relaxed);
+        Node *current = nodeOf(word);
+        const bool shared = word & SharedBit;
+        if (current && !shared && !m_unsharing) {
             // Nobody reads lock-free: swap in place, as a lock-guarded value would.
             using std::swap;
             swap(current->value, incoming);
@@ -100,26 +112,31 @@ public:
         }
         node->stamp = stamp;
         node->next = nullptr;
-        m_current.store(node, std::memory_order_release);
+        bool detach = false;
         if (current) {
             current->next = m_retired;
             m_retired = current;
-            if (++m_retiredCount >= RetireBatch) {
-                retired->head = std::exchange(m_retired, nullptr);
-                m_retiredCount = 0;
-            }
+            detach = ++m_retiredCount >= RetireBatch;
+        }
+        // Detaching a batch switches lock-free reads off until its scan (spliceLocked()) or a
+        // reader (protectLocked()) decides.
+        const bool keepShared = shared && !detach;
+        m_current.store(addressOf(node) | (keepShared ? SharedBit : 0), std::memory_order_release);
+        if (detach) {
+            retired->head = std::exchange(m_retired, nullptr);
+            m_retiredCount = 0;
+            m_unsharing = m_unsharing || shared;
         }
         return true;
     }
 
     static Node *newNode() { return new Node; }
 
-    //! With no lock held: the hazard scan of a detached batch. Destroys the values nobody
-    //! reads; returns the batch split into reusable nodes (*spare) and nodes still read
-    //! (returned), for spliceLocked().
-    static Node *reclaim(Retired retired, Node **spare) noexcept
+    //! With no lock held: destroys the values of a detached batch that scan (made after the
+    //! batch was detached) finds nobody reading; returns the batch split into reusable nodes
+    //! (*spare) and nodes still read (returned), for spliceLocked().
+    static Node *reclaim(Retired retired, const HazardScan &scan, Node **spare) noexcept
     {
-        const HazardScan scan;
         Node *kept = nullptr;
         *spare = nullptr;
         for (Node *node = retired.head; node;) {
@@ -137,9 +154,17 @@ public:
         return kept;
     }
 
-    //! Called with the topic lock held: puts the result of reclaim() back.
-    void spliceLocked(Node *spare, Node *kept) noexcept
+    //! Called with the topic lock held: puts the result of reclaim() back, and ends the
+    //! switch-off that detaching the batch began: publishes swap in place from now on unless
+    //! scan saw a reader in the current node (then lock-free reads stay on).
+    void spliceLocked(Node *spare, Node *kept, const HazardScan &scan) noexcept
     {
+        if (m_unsharing) {
+            m_unsharing = false;
+            const quintptr word = m_current.load(std::memory_order_relaxed);
+            if (scan.protects(nodeOf(word)))
+                m_current.store(word | SharedBit, std::memory_order_release);
+        }
         while (spare) {
             Node *next = spare->next;
             spare->next = m_spare;
@@ -158,26 +183,44 @@ public:
     //! Called with the topic lock held: a copy of the value, if any.
     std::optional<T> copyLocked() const
     {
-        if (Node *node = m_current.load(std::memory_order_relaxed))
+        if (Node *node = nodeOf(m_current.load(std::memory_order_relaxed)))
             return node->value;
         return std::nullopt;
     }
 
-    //! Whether lock-free reads are switched on; the first one calls shareLocked() under the lock.
-    //! Acquire and release: a reader that sees the switch also sees every in-place swap made
-    //! before it (they happened before the switch's critical section).
-    bool isShared() const noexcept { return m_shared.load(std::memory_order_acquire); }
-    void shareLocked() const noexcept { m_shared.store(true, std::memory_order_release); }
-
-    //! The current node (nullptr before the first publish), protected by guard, which must
-    //! hold a hazard slot (HazardGuard::acquire()).
-    Node *protect(HazardGuard &guard) const noexcept
+    //! A lock-free read: the current word with the current node protected by guard (which
+    //! holds a slot); nodeOf() it is nullptr before the first publish. 0 when lock-free reads
+    //! are off: the reader calls protectLocked() instead. Acquire: a reader that sees the
+    //! shared bit also sees every in-place swap made before it was set.
+    quintptr protect(HazardGuard &guard) const noexcept
     {
-        Node *node = m_current.load(std::memory_order_acquire);
-        while (node && !guard.protect(node, m_current))
-            node = m_current.load(std::memory_order_acquire);
+        quintptr word = m_current.load(std::memory_order_acquire);
+        while (word & SharedBit) {
+            Node *node = nodeOf(word);
+            if (!node || guard.protect(node, m_current, word))
+                return word;
+            word = m_current.load(std::memory_order_acquire);
+        }
+        return 0;
+    }
+
+    //! Called with the topic lock held: switches lock-free reads on and protects the current
+    //! node (nullptr before the first publish) with guard. Under the lock no publish can
+    //! replace the node or switch reads off, so the hazard needs no re-check; the lock orders
+    //! it before any later scan.
+    Node *protectLocked(HazardGuard &guard) const noexcept
+    {
+        const quintptr word = m_current.load(std::memory_order_relaxed);
+        if (!(word & SharedBit))
+            m_current.store(word | SharedBit, std::memory_order_release);
+        m_unsharing = false;
+        Node *node = nodeOf(word);
+        if (node)
+            guard.hold(node);
         return node;
     }
+
+    static Node *nodeOf(quintptr word) noexcept { return reinterpret_cast<Node *>(word & ~SharedBit); }
 
 private:
     static void destroyValue(Node *node) noexcept
@@ -193,17 +236,25 @@ private:
         else if (node->stamp)
             destroyValue(node); // the member's own destructor then finds no value
     }
+    static quintptr addressOf(Node *node) noexcept { return reinterpret_cast<quintptr>(node); }
     void deleteList(Node *node) noexcept
     {
         while (node)
             deleteNode(std::exchange(node, node->next));
     }
 
+    // Set in the current word while lock-free reads are on (nodes are aligned, the bit is free).
+    static constexpr quintptr SharedBit = 1;
+    static_assert(alignof(Node) > SharedBit);
+
     // The first node lives in the topic: a topic's first publish allocates nothing.
     Node m_first;
-    std::atomic<Node *> m_current{nullptr};
-    mutable std::atomic<bool> m_shared{false}; // set by the first lock-free reader
-    quint32 m_retiredCount = 0; // guarded by the topic lock, as are the lists
+    // The current node's address, with SharedBit; written under the topic lock (a reader's
+    // protectLocked() too, hence mutable).
+    mutable std::atomic<quintptr> m_current{0};
+    // A batch was detached with lock-free reads on: its scan decides whether they go off.
+    mutable bool m_unsharing = false;
+    quint32 m_retiredCount = 0; // guarded by the topic lock, as are the lists and m_unsharing
     Node *m_retired = nullptr;  // replaced values, newest first
     Node *m_spare = nullptr;    // nodes without a value
 };

@@ -87,14 +87,16 @@ public:
                 if (m_copy)
                     m_value = &*m_copy;
             } else {
-                if (Q_LIKELY(state.m_cell.isShared() && m_guard.acquire())) {
-                    if (auto *node = state.m_cell.protect(m_guard)) {
-                        m_value = &node->value;
-                        m_stamp = node->stamp;
+                if (Q_LIKELY(m_guard.acquire())) {
+                    if (const quintptr word = state.m_cell.protect(m_guard); Q_LIKELY(word)) {
+                        if (auto *node = Cell::nodeOf(word)) {
+                            m_value = &node->value;
+                            m_stamp = node->stamp;
+                        }
+                        return;
                     }
-                } else {
-                    pinSlowly(state);
                 }
+                pinSlowly(state);
             }
         }
         Pin(const Pin &) = delete; // holds a hazard slot of this thread
@@ -108,14 +110,11 @@ public:
     private:
         Q_NEVER_INLINE void pinSlowly(const TopicState &state)
         {
-            if (!state.m_cell.isShared()) {
-                // The first lock-free reader: from now on publishes replace nodes rather than
-                // swap values in place.
+            if (m_guard.held() || m_guard.acquire()) {
+                // Lock-free reads are off (none yet, or a publish's scan found no reader): turn
+                // them on, which makes publishes replace nodes rather than swap values in place.
                 SpinLocker locker(state.m_lock);
-                state.m_cell.shareLocked();
-            }
-            if (m_guard.acquire()) {
-                if (auto *node = state.m_cell.protect(m_guard)) {
+                if (auto *node = state.m_cell.protectLocked(m_guard)) {
                     m_value = &node->value;
                     m_stamp = node->stamp;
                 }
@@ -143,10 +142,11 @@ public:
     decltype(auto) withPinned(F &&f) const
     {
         if constexpr (!UsesSeqlock) {
-            if (Q_LIKELY(m_cell.isShared())) {
-                HazardGuard guard;
-                if (Q_LIKELY(guard.acquire())) {
-                    if (const auto *node = m_cell.protect(guard))
+            // The guard gives its slot back before the Pin of the slow path takes one.
+            HazardGuard guard;
+            if (Q_LIKELY(guard.acquire())) {
+                if (const quintptr word = m_cell.protect(guard); Q_LIKELY(word)) {
+                    if (const auto *node = Cell::nodeOf(word))
                         return f(&node->value, node->stamp);
                     return f(static_cast<const T *>(nullptr), quint64(0));
                 }
@@ -227,10 +227,11 @@ private:
             fresh.node = Cell::newNode();
         }
         if (Q_UNLIKELY(retired.head)) {
+            const HazardScan scan;
             Node *spare = nullptr;
-            Node *kept = Cell::reclaim(retired, &spare);
+            Node *kept = Cell::reclaim(retired, scan, &spare);
             SpinLocker locker(m_lock);
-            m_cell.spliceLocked(spare, kept);
+            m_cell.spliceLocked(spare, kept, scan);
         }
         if (Q_UNLIKELY(notify))
             notifyPublished();
