@@ -6,6 +6,7 @@
 #include <DropSlot/detail/topiccore.h>
 #include <DropSlot/detail/topicwatchlist.h>
 
+#include "installonce_p.h"
 #include "logging_p.h"
 #include "wordloops_p.h"
 
@@ -193,14 +194,7 @@ struct BusCore::Retired
 
 BusCore::Retired *BusCore::retired()
 {
-    Retired *list = m_retired.load(std::memory_order_acquire);
-    if (list)
-        return list;
-    auto *fresh = new Retired;
-    if (m_retired.compare_exchange_strong(list, fresh, std::memory_order_acq_rel))
-        return fresh;
-    delete fresh;
-    return list;
+    return installOnce(m_retired, [] { return new Retired; }, [](Retired *r) { delete r; });
 }
 
 void BusCore::retireTable(Slot *table, quint32 capacity)
@@ -224,23 +218,24 @@ BusCore *BusCore::create(qsizetype capacity, Factory factory)
 
 BusCore::Shard *BusCore::allocateShards()
 {
-    Shard *shards = nullptr;
     // Each shard on its own cache line. An over-aligned operator new would leave the
     // allocator's fast path, so the block is aligned by hand, the address the allocator gave
     // kept just before the first shard.
     static_assert(std::is_trivially_destructible_v<Shard>);
     static_assert(sizeof(Shard) == 64, "a shard, its inline table included, is one cache line");
-    constexpr std::size_t Line = alignof(Shard);
-    void *block = ::operator new(sizeof(void *) + Line + sizeof(Shard) * m_shardCount);
-    const auto first = (reinterpret_cast<std::uintptr_t>(block) + sizeof(void *) + Line - 1) & ~std::uintptr_t(Line - 1);
-    auto *fresh = reinterpret_cast<Shard *>(first);
-    reinterpret_cast<void **>(fresh)[-1] = block;
-    for (quint32 s = 0; s < m_shardCount; ++s)
-        new (&fresh[s]) Shard;
-    if (m_shards.compare_exchange_strong(shards, fresh, std::memory_order_acq_rel, std::memory_order_acquire))
+    const auto make = [this] {
+        constexpr std::size_t Line = alignof(Shard);
+        void *block = ::operator new(sizeof(void *) + Line + sizeof(Shard) * m_shardCount);
+        const auto first = (reinterpret_cast<std::uintptr_t>(block) + sizeof(void *) + Line - 1)
+            & ~std::uintptr_t(Line - 1);
+        auto *fresh = reinterpret_cast<Shard *>(first);
+        reinterpret_cast<void **>(fresh)[-1] = block;
+        for (quint32 s = 0; s < m_shardCount; ++s)
+            new (&fresh[s]) Shard;
         return fresh;
-    freeShards(fresh); // another thread's first topic got there first
-    return shards;
+    };
+    // Another thread's first topic may get there first: its shards are kept.
+    return installOnce(m_shards, make, [this](Shard *lost) { freeShards(lost); });
 }
 
 void BusCore::freeShards(Shard *shards) noexcept
@@ -688,14 +683,8 @@ QStringList BusCore::topicNames() const
 
 TopicWatchList *BusCore::watchList()
 {
-    TopicWatchList *list = m_watchList.load(std::memory_order_acquire);
-    if (list)
-        return list;
-    auto *fresh = new TopicWatchList;
-    if (m_watchList.compare_exchange_strong(list, fresh, std::memory_order_acq_rel))
-        return fresh;
-    fresh->deref();
-    return list;
+    return installOnce(m_watchList, [] { return new TopicWatchList; },
+                       [](TopicWatchList *list) { list->deref(); });
 }
 
 std::unique_lock<std::mutex> BusCore::lockForAnnouncing()

@@ -5,6 +5,8 @@
 #include <DropSlot/detail/connectioncore.h>
 #include <DropSlot/detail/namekey.h>
 
+#include "installonce_p.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -68,14 +70,7 @@ bool TopicCore::nameEquals(const NameKey &key) const noexcept
 
 Notifier *TopicCore::notifier()
 {
-    Notifier *n = m_notifier.load(std::memory_order_acquire);
-    if (n)
-        return n;
-    auto *fresh = new Notifier;
-    if (m_notifier.compare_exchange_strong(n, fresh, std::memory_order_acq_rel))
-        return fresh;
-    delete fresh; // another thread installed one first
-    return n;
+    return installOnce(m_notifier, [] { return new Notifier; }, [](Notifier *n) { delete n; });
 }
 
 bool TopicCore::close()
