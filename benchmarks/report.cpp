@@ -609,7 +609,11 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
     out << "| load average before / after | " << machine.value(u"load_before"_s) << " / "
         << machine.value(u"load_after"_s) << " |\n";
     out << "| command | `" << machine.value(u"command"_s) << "` |\n";
-    out << "| runs | " << runs.size() << " (each suite in its own process per run) |\n\n";
+    out << "| runs | " << runs.size() << " (each suite in its own process per run";
+    if (const QString medians = machine.value(u"medians"_s); !medians.isEmpty() && medians != u"1")
+        out << "; within a run, every `bench_floor` and `bench_core` row is measured " << medians
+            << " times and its median kept (QTest `-median`)";
+    out << ") |\n\n";
 
     out << "Each figure is the median over the runs (smallest–largest in small print); each "
            "ratio is the median of the ratios measured within one run, baseline over DropSlot "
