@@ -12,15 +12,17 @@
 // retired values plus the few that readers hold at the moment of a scan, and nodes are
 // recycled, never freed before the topic.
 //
-// Lock-free reads switch off again at each batch: the publisher that detaches one clears the
-// shared bit, and if its scan then finds no reader in the current node, publishes go back to
-// swapping in place until the next lock-free read turns them on (under the lock). A topic read
-// now and then but published often (the latest-only case) so pays for replacing nodes only
-// between a read and the next scan. Why in-place swaps are then safe: a reader validates its
-// node by reloading the current word, which must still carry the shared bit. If the reader's
-// hazard store came before the point where the scan's barrier ran in its thread, the scan sees
-// it and the bit goes back on; if it came after, so did the reload, which sees the bit cleared
-// and sends the reader to the lock.
+// Lock-free reads switch off again at each batch: the publish that detaches one makes its new
+// node current with the shared bit cleared, so later publishes swap in place until a lock-free
+// read turns replacing back on under the lock. If the batch's scan finds a reader still in one
+// of its nodes, replacing goes back on at once (readers are busy, and the nodes they hold are
+// scanned again with a later batch). A topic read now and then but published often (the
+// latest-only case) so pays for replacing nodes only between a read and the next batch.
+// Why in-place swaps stay safe: the bit is cleared only together with installing a new node,
+// which no reader can have validated (a reader's re-check of its node requires the bit), and
+// once set on a node it stays set until that node is replaced. So a value is swapped in place
+// only before any lock-free reader can reach it, and the reader that sets the bit (under the
+// lock, or by acquiring it) sees those swaps.
 #pragma once
 
 #include <DropSlot/detail/hazard.h>
@@ -88,8 +90,9 @@ public:
         const quintptr word = m_current.load(std::memory_order_relaxed);
         Node *current = nodeOf(word);
         const bool shared = word & SharedBit;
-        if (current && !shared && !m_unsharing) {
-            // Nobody reads lock-free: swap in place, as a lock-guarded value would.
+        if (current && !shared) {
+            // Lock-free reads are off (none yet, or none since the last batch): swap in place,
+            // as a lock-guarded value would.
             using std::swap;
             swap(current->value, incoming);
             current->stamp = stamp;
@@ -118,25 +121,25 @@ public:
             m_retired = current;
             detach = ++m_retiredCount >= RetireBatch;
         }
-        // Detaching a batch switches lock-free reads off until its scan (spliceLocked()) or a
-        // reader (protectLocked()) decides.
-        const bool keepShared = shared && !detach;
-        m_current.store(addressOf(node) | (keepShared ? SharedBit : 0), std::memory_order_release);
+        // Detaching a batch switches lock-free reads off (the only place the bit is cleared,
+        // and always with a new node) until a reader (protectLocked()) or the batch's scan
+        // (spliceLocked()) turns them back on.
+        m_current.store(addressOf(node) | (shared && !detach ? SharedBit : 0), std::memory_order_release);
         if (detach) {
             retired->head = std::exchange(m_retired, nullptr);
             m_retiredCount = 0;
-            m_unsharing = m_unsharing || shared;
         }
         return true;
     }
 
     static Node *newNode() { return new Node; }
 
-    //! With no lock held: destroys the values of a detached batch that scan (made after the
-    //! batch was detached) finds nobody reading; returns the batch split into reusable nodes
-    //! (*spare) and nodes still read (returned), for spliceLocked().
-    static Node *reclaim(Retired retired, const HazardScan &scan, Node **spare) noexcept
+    //! With no lock held: the hazard scan of a detached batch. Destroys the values nobody
+    //! reads; returns the batch split into reusable nodes (*spare) and nodes still read
+    //! (returned), for spliceLocked().
+    static Node *reclaim(Retired retired, Node **spare) noexcept
     {
+        const HazardScan scan;
         Node *kept = nullptr;
         *spare = nullptr;
         for (Node *node = retired.head; node;) {
@@ -154,17 +157,13 @@ public:
         return kept;
     }
 
-    //! Called with the topic lock held: puts the result of reclaim() back, and ends the
-    //! switch-off that detaching the batch began: publishes swap in place from now on unless
-    //! scan saw a reader in the current node (then lock-free reads stay on).
-    void spliceLocked(Node *spare, Node *kept, const HazardScan &scan) noexcept
+    //! Called with the topic lock held: puts the result of reclaim() back. Nodes still read
+    //! turn lock-free reads back on: readers are busy, and replacing retires nodes again, so
+    //! the kept ones are scanned with a later batch instead of waiting for the next read.
+    void spliceLocked(Node *spare, Node *kept) noexcept
     {
-        if (m_unsharing) {
-            m_unsharing = false;
-            const quintptr word = m_current.load(std::memory_order_relaxed);
-            if (scan.protects(nodeOf(word)))
-                m_current.store(word | SharedBit, std::memory_order_release);
-        }
+        if (kept)
+            shareLocked();
         while (spare) {
             Node *next = spare->next;
             spare->next = m_spare;
@@ -210,11 +209,8 @@ public:
     //! it before any later scan.
     Node *protectLocked(HazardGuard &guard) const noexcept
     {
-        const quintptr word = m_current.load(std::memory_order_relaxed);
-        if (!(word & SharedBit))
-            m_current.store(word | SharedBit, std::memory_order_release);
-        m_unsharing = false;
-        Node *node = nodeOf(word);
+        shareLocked();
+        Node *node = nodeOf(m_current.load(std::memory_order_relaxed));
         if (node)
             guard.hold(node);
         return node;
@@ -237,6 +233,14 @@ private:
             destroyValue(node); // the member's own destructor then finds no value
     }
     static quintptr addressOf(Node *node) noexcept { return reinterpret_cast<quintptr>(node); }
+    //! Called with the topic lock held: lock-free reads on (publishes replace nodes). Release:
+    //! a reader that sees the bit also sees the in-place swaps made before it.
+    void shareLocked() const noexcept
+    {
+        const quintptr word = m_current.load(std::memory_order_relaxed);
+        if (!(word & SharedBit))
+            m_current.store(word | SharedBit, std::memory_order_release);
+    }
     void deleteList(Node *node) noexcept
     {
         while (node)
@@ -252,9 +256,7 @@ private:
     // The current node's address, with SharedBit; written under the topic lock (a reader's
     // protectLocked() too, hence mutable).
     mutable std::atomic<quintptr> m_current{0};
-    // A batch was detached with lock-free reads on: its scan decides whether they go off.
-    mutable bool m_unsharing = false;
-    quint32 m_retiredCount = 0; // guarded by the topic lock, as are the lists and m_unsharing
+    quint32 m_retiredCount = 0; // guarded by the topic lock, as are the lists
     Node *m_retired = nullptr;  // replaced values, newest first
     Node *m_spare = nullptr;    // nodes without a value
 };

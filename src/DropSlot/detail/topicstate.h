@@ -227,11 +227,10 @@ private:
             fresh.node = Cell::newNode();
         }
         if (Q_UNLIKELY(retired.head)) {
-            const HazardScan scan;
             Node *spare = nullptr;
-            Node *kept = Cell::reclaim(retired, scan, &spare);
+            Node *kept = Cell::reclaim(retired, &spare);
             SpinLocker locker(m_lock);
-            m_cell.spliceLocked(spare, kept, scan);
+            m_cell.spliceLocked(spare, kept);
         }
         if (Q_UNLIKELY(notify))
             notifyPublished();
