@@ -541,10 +541,10 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         {u"publish (QByteArray)", u"copy's ref, lock, old value's release", u"lock, unlock, "
          u"copy's ref, old value's release", 3, 4, u"publish"},
         {u"publish (QByteArray) once read lock-free", u"as above, + 1/64 (relock after the "
-         u"batched hazard scan, which switches replacing off if no reader is in the value)",
-         u"—", 3, 4, nullptr},
-        {u"first lock-free read after a scan switched replacing off", u"lock (switches it on)",
-         u"—", 1, 2, nullptr},
+         u"batched hazard scan; replacing goes off with the batch unless a reader still holds "
+         u"one of its values)", u"—", 3, 4, nullptr},
+        {u"first lock-free read after replacing went off", u"lock (switches it on)",
+         u"lock, unlock (every read)", 1, 2, nullptr},
         {u"publish (double, small trivially copyable)", u"lock", u"lock, unlock", 1, 2, nullptr},
         {u"subscribe + drop", u"ref, deref", u"lock, unlock, shared_ptr ref, deref", 2, 4,
          u"subscribeAndDrop"},
