@@ -38,6 +38,17 @@ constexpr std::size_t CleanupBatch = 128;
 constexpr std::size_t RetiredTopicBatch = 256;
 constexpr std::size_t RetiredTableBytes = 64 * 1024;
 
+//! The first empty slot of table from hash's home slot on (linear probing; called with the
+//! shard lock held, for the shard's table or a fresh one it is about to adopt).
+template <typename SlotType>
+quint32 vacantSlot(const SlotType *table, quint32 mask, quint64 hash) noexcept
+{
+    quint32 i = static_cast<quint32>(hash) & mask;
+    while (table[i].topicLocked())
+        i = (i + 1) & mask;
+    return i;
+}
+
 constexpr quint32 slotsFor(qsizetype topics)
 {
     // Room for 'topics' entries at the 3/4 load limit, rounded up to a power of two.
@@ -366,12 +377,7 @@ quint32 BusCore::Shard::indexOfTopic(quint64 hash, const TopicCore *topic) const
 
 void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
 {
-    const Slot *table = entries();
-    const quint32 mask = this->mask();
-    quint32 i = static_cast<quint32>(hash) & mask;
-    while (table[i].topicLocked())
-        i = (i + 1) & mask;
-    insertAt(i, hash, topic);
+    insertAt(vacantSlot(entries(), mask(), hash), hash, topic);
 }
 
 void BusCore::Shard::insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept
@@ -421,9 +427,7 @@ BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcep
         for (quint64 word = oldBits[w]; word; word &= word - 1) {
             Slot &slot = old[w * 64 + std::countr_zero(word)];
             const quint64 hash = slot.hashLocked();
-            quint32 i = static_cast<quint32>(hash) & freshMask;
-            while (fresh[i].topicLocked())
-                i = (i + 1) & freshMask;
+            const quint32 i = vacantSlot(fresh, freshMask, hash);
             fresh[i].set(hash, slot.topicLocked());
             freshBits[i / 64] |= quint64(1) << (i % 64);
             slot.set(0, nullptr);
