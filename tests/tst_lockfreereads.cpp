@@ -77,6 +77,26 @@ struct Counted
 
 constexpr auto RaceTime = std::chrono::milliseconds(400);
 
+void joinAll(std::thread &thread)
+{
+    thread.join();
+}
+
+void joinAll(std::vector<std::thread> &threads)
+{
+    for (auto &t : threads)
+        t.join();
+}
+
+//! Lets the threads race for RaceTime, then stops them and waits for them.
+template <typename... Threads>
+void raceThenStop(std::atomic<bool> &stop, Threads &...threads)
+{
+    std::this_thread::sleep_for(RaceTime);
+    stop.store(true);
+    (joinAll(threads), ...);
+}
+
 } // namespace
 
 class tst_LockFreeReads : public QObject
@@ -142,11 +162,7 @@ private Q_SLOTS:
                 }
             });
         }
-        std::this_thread::sleep_for(RaceTime);
-        stop.store(true);
-        publisher.join();
-        for (auto &t : readers)
-            t.join();
+        raceThenStop(stop, publisher, readers);
         QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
         QCOMPARE(topic.latest()->words[0], topic.version());
     }
@@ -172,10 +188,7 @@ private Q_SLOTS:
                     failures.add(u"torn"_s);
             }
         });
-        std::this_thread::sleep_for(RaceTime);
-        stop.store(true);
-        for (auto &t : threads)
-            t.join();
+        raceThenStop(stop, threads);
         QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
     }
 
@@ -223,10 +236,7 @@ private Q_SLOTS:
                 std::this_thread::yield();
             }
         });
-        std::this_thread::sleep_for(RaceTime);
-        stop.store(true);
-        for (auto &t : threads)
-            t.join();
+        raceThenStop(stop, threads);
         QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
     }
 
@@ -253,10 +263,7 @@ private Q_SLOTS:
                     failures.add(u"tryGetMessage mispaired"_s);
             }
         });
-        std::this_thread::sleep_for(RaceTime);
-        stop.store(true);
-        publisher.join();
-        reader.join();
+        raceThenStop(stop, publisher, reader);
         QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
     }
 
@@ -377,11 +384,7 @@ private Q_SLOTS:
                 }
             });
         }
-        std::this_thread::sleep_for(RaceTime);
-        stop.store(true);
-        publisher.join();
-        for (auto &t : readers)
-            t.join();
+        raceThenStop(stop, publisher, readers);
         QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
         QVERIFY(reads.load() > 0); // reads found values (each waits for two batches)
     }
@@ -454,10 +457,7 @@ private Q_SLOTS:
                 bus.cleanupUnusedTopics();
             }
         });
-        std::this_thread::sleep_for(RaceTime);
-        stop.store(true);
-        for (auto &t : threads)
-            t.join();
+        raceThenStop(stop, threads);
         QVERIFY2(failures.count() == 0, qPrintable(failures.summary()));
     }
 
