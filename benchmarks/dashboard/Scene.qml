@@ -35,7 +35,7 @@ Window {
         x: 8
         y: 44
         columns: 16
-        spacing: 4
+        spacing: 0
         Repeater {
             model: scene.feed === "dropslot" ? scene.sensorNames : 0
             delegate: Tile {

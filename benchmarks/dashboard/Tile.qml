@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 import QtQuick
 
-// One sensor tile: its name, its newest reading and a bar. The feed sets name, value and
-// hasValue; the harness reads value back after each frame to see what the frame showed.
+// One sensor tile: its name and its newest reading on a panel coloured by it. The feed sets name,
+// value and hasValue; the harness reads value back after each frame to see what the frame showed.
+//
+// Drawn for the software renderer: every part is opaque, the tiles touch (a border in the
+// window's colour draws the gap) and the reading's panel spans the whole tile, so a row of changed
+// tiles is one dirty rectangle and the name is not repainted when the reading changes. With gaps
+// between tiles every changed text stays a rectangle of its own, and the renderer's region
+// arithmetic, quadratic in their number, costs more than the painting.
 Rectangle {
     id: tile
 
@@ -12,34 +18,40 @@ Rectangle {
     property bool hasValue
 
     objectName: "benchTile"
-    width: 75
-    height: 52
-    radius: 3
+    width: 79
+    height: 56
     color: "#1c2430"
-    border.color: "#2c3a4a"
+    border.color: "#11161d"
+    border.width: 2
 
     Text {
-        x: 5
-        y: 3
-        width: tile.width - 10
+        x: 7
+        y: 4
+        width: tile.width - 14
         text: tile.name.slice(6).replace("line", "L")
         color: "#8b9bb0"
         font.pixelSize: 9
         elide: Text.ElideLeft
+        textFormat: Text.PlainText
     }
-    Text {
-        x: 5
-        y: 14
-        text: tile.hasValue ? tile.value.toFixed(1) : "–"
-        color: "#e8eef6"
-        font.pixelSize: 15
-        font.bold: true
-    }
+    // The reading's panel warms with it (0 to 100), as a heat map would.
     Rectangle {
-        x: 5
-        y: tile.height - 12
-        width: (tile.width - 10) * Math.max(0, Math.min(1, tile.value / 100))
-        height: 6
-        color: "#6fcf97"
+        readonly property real level: Math.max(0, Math.min(1, tile.value / 100))
+
+        y: 16
+        width: tile.width
+        height: tile.height - 16
+        color: Qt.rgba(0.08 + 0.34 * level, 0.16 - 0.04 * level, 0.26 - 0.16 * level, 1)
+        border.color: "#11161d"
+        border.width: 2
+        Text {
+            x: 7
+            y: 9
+            text: tile.hasValue ? tile.value.toFixed(1) : "–"
+            color: "#e8eef6"
+            font.pixelSize: 15
+            font.bold: true
+            textFormat: Text.PlainText
+        }
     }
 }

@@ -176,6 +176,7 @@ struct Options
     double memoryCapMiB = 1536;
     int tiles = 224;
     int workers = 2;
+    QString screenshot; // where to save the final frame; empty: nowhere
 };
 
 //! The GUI thread's CPU spent drawing: from beforeSynchronizing (the scene graph takes the
@@ -464,7 +465,14 @@ private:
             std::fflush(stderr);
             std::_Exit(0);
         }
-        QMetaObject::invokeMethod(qApp, [] { QCoreApplication::quit(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_window,
+            [window = m_window, path = m_options.screenshot] {
+                if (!path.isEmpty() && !window->grabWindow().save(path))
+                    std::fprintf(stderr, "bench_dashboard: could not write %s\n", qPrintable(path));
+                QCoreApplication::quit();
+            },
+            Qt::QueuedConnection);
     }
 
     const Options m_options;
@@ -541,7 +549,8 @@ int main(int argc, char **argv)
                     {u"memory-cap"_s, u"Stop publishing past this growth (MiB)."_s, u"MiB"_s,
                      u"1536"_s},
                     {u"tiles"_s, u"Sensors (tiles)."_s, u"n"_s, u"224"_s},
-                    {u"workers"_s, u"Publishing threads."_s, u"n"_s, u"2"_s}});
+                    {u"workers"_s, u"Publishing threads."_s, u"n"_s, u"2"_s},
+                    {u"screenshot"_s, u"Save the final frame to this image file."_s, u"file"_s}});
     cli.process(app);
 
     Options options;
@@ -562,6 +571,7 @@ int main(int argc, char **argv)
     options.memoryCapMiB = std::max(1.0, cli.value(u"memory-cap"_s).toDouble());
     options.tiles = std::clamp(cli.value(u"tiles"_s).toInt(), 1, 4096);
     options.workers = std::clamp(cli.value(u"workers"_s).toInt(), 1, 64);
+    options.screenshot = cli.value(u"screenshot"_s);
 
     QStringList names;
     static const char *const kinds[] = {"temp", "flow", "pres", "load"};
