@@ -4,11 +4,12 @@ import QtQuick
 // One sensor tile: its name and its newest reading on a panel coloured by it. The feed sets name,
 // value and hasValue; the harness reads value back after each frame to see what the frame showed.
 //
-// Drawn for the software renderer: every part is opaque, the tiles touch (a border in the
-// window's colour draws the gap) and the reading's panel spans the whole tile, so a row of changed
-// tiles is one dirty rectangle and the name is not repainted when the reading changes. With gaps
-// between tiles every changed text stays a rectangle of its own, and the renderer's region
-// arithmetic, quadratic in their number, costs more than the painting.
+// Drawn for the software renderer: every part is opaque, the tiles touch (borders in the
+// window's colour draw the gaps, and the line between name and reading) and the reading's panel
+// spans the whole tile, so a row of changed tiles is one dirty rectangle and the name is not
+// repainted when the reading changes. With gaps between tiles every changed text stays a
+// rectangle of its own, and the renderer's region arithmetic, quadratic in their number, took
+// about a third of the GUI thread.
 Rectangle {
     id: tile
 
