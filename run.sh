@@ -9,7 +9,7 @@
 #                          through a private Mosquitto on a free loopback port, into the
 #                          dashboard (without a display: 5 s offscreen, dashboard-mqtt.png)
 #   ./run.sh test          build (warnings are errors) and run the whole test suite
-#   ./run.sh asan          the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   ./run.sh asan          the suite but the packaging checks under AddressSanitizer + UBSan
 #   ./run.sh tsan          the threaded suites under ThreadSanitizer
 #   ./run.sh soak [s]      the soak test: 8 threads of random operations for s seconds
 #                          (default 10), then its end-state and leak checks
