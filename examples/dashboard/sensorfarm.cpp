@@ -12,8 +12,16 @@ SensorFarm::SensorFarm(int sensors, int workers) : m_bus(sensors)
     static const char *const kinds[] = {"temp", "flow", "pres", "load"};
     for (int i = 0; i < sensors; ++i)
         m_names.append(u"plant/line%1/%2%3"_s.arg(i / 16 + 1, 2, 10, QChar(u'0')).arg(QLatin1StringView(kinds[i % 4])).arg(i % 16 / 4 + 1));
-    for (int w = 0; w < workers; ++w)
-        m_threads.emplace_back([this, w, workers] { work(w, workers); });
+    // Every topic exists before the first worker starts: whoever lists the bus's topics once
+    // the farm is built (the dashboard's model, an MQTT export) finds all of them. Each worker
+    // owns every workers-th sensor and holds its Topic handle: a publish is then a swap under
+    // a lock held for nanoseconds, with no lookup.
+    for (int w = 0; w < workers; ++w) {
+        Sensors mine;
+        for (int i = w; i < sensors; i += workers)
+            mine.emplace_back(i, m_bus.topic(m_names[i]));
+        m_threads.emplace_back([this, mine = std::move(mine)]() mutable { work(std::move(mine)); });
+    }
 }
 
 SensorFarm::~SensorFarm()
@@ -30,13 +38,8 @@ void SensorFarm::stop()
     }
 }
 
-void SensorFarm::work(int worker, int workers)
+void SensorFarm::work(Sensors mine)
 {
-    // Each worker owns every workers-th sensor and holds its Topic handles: a publish is then
-    // a swap under a lock held for nanoseconds, with no lookup.
-    std::vector<std::pair<int, DropSlot::Topic<double>>> mine;
-    for (int i = worker; i < m_names.size(); i += workers)
-        mine.emplace_back(i, m_bus.topic(m_names[i]));
     QElapsedTimer clock;
     clock.start();
     quint64 local = 0;

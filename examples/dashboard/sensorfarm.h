@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <utility>
 #include <vector>
 
 // Simulated plant sensors: worker threads publish readings to a Bus<double> as fast as they
@@ -25,7 +26,9 @@ public:
     void stop();
 
 private:
-    void work(int worker, int workers);
+    //! A worker's sensors: index and held topic.
+    using Sensors = std::vector<std::pair<int, DropSlot::Topic<double>>>;
+    void work(Sensors mine);
 
     DropSlot::Bus<double> m_bus;
     QStringList m_names;
