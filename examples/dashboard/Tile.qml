@@ -58,5 +58,6 @@ Rectangle {
         minimum: 5
         maximum: 95
         color: topic.stale ? "#d99a3e" : "#6fcf97"
+        fillColor: tile.color
     }
 }

