@@ -107,6 +107,14 @@ ReaderSlots *registerReaderThread() noexcept
     return mine;
 }
 
+qint64 topicBalanceOfAllThreads() noexcept
+{
+    qint64 sum = 0;
+    for (ReaderSlots *r = s_readers.load(std::memory_order_acquire); r; r = r->next)
+        sum += r->topicBalance.load(std::memory_order_relaxed);
+    return sum;
+}
+
 HazardScan::HazardScan() noexcept
 {
     if (!heavyBarrier()) {

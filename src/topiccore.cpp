@@ -3,6 +3,7 @@
 
 #include <DropSlot/detail/asyncwait.h>
 #include <DropSlot/detail/connectioncore.h>
+#include <DropSlot/detail/hazard.h>
 #include <DropSlot/detail/namekey.h>
 
 #include "installonce_p.h"
@@ -33,15 +34,27 @@ struct Notifier
 };
 
 namespace {
-std::atomic<qsizetype> s_liveTopics{0};
+// Topics are counted per thread, in the thread's hazard record, so creating and destroying one
+// makes no read-modify-write; a thread that is exiting (it has no record any more) counts here.
+std::atomic<qsizetype> s_liveTopicsOfExitingThreads{0};
 std::atomic<qsizetype> s_liveAsyncWaits{0};
+
+void countTopics(qint64 delta) noexcept
+{
+    if (ReaderSlots *mine = HazardGuard::readerSlots()) {
+        std::atomic<qint64> &balance = mine->topicBalance;
+        balance.store(balance.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+    } else {
+        s_liveTopicsOfExitingThreads.fetch_add(delta, std::memory_order_relaxed);
+    }
+}
 }
 
 TopicCore::TopicCore(const NameKey &key, quint32 nameOffset) noexcept
     : m_nameOffset(nameOffset), m_nameSize(static_cast<quint32>(key.size()))
 {
     key.copyTo(const_cast<char16_t *>(nameData()));
-    s_liveTopics.fetch_add(1, std::memory_order_relaxed);
+    countTopics(1);
 }
 
 TopicCore::~TopicCore()
@@ -55,12 +68,12 @@ TopicCore::~TopicCore()
             delete std::exchange(n->asyncWaits, n->asyncWaits->m_next);
     }
     delete n;
-    s_liveTopics.fetch_sub(1, std::memory_order_relaxed);
+    countTopics(-1);
 }
 
 qsizetype TopicCore::liveCount() noexcept
 {
-    return s_liveTopics.load(std::memory_order_relaxed);
+    return s_liveTopicsOfExitingThreads.load(std::memory_order_relaxed) + topicBalanceOfAllThreads();
 }
 
 bool TopicCore::nameEquals(const NameKey &key) const noexcept

@@ -9,11 +9,21 @@
 
 #include <atomic>
 #include <latch>
+#include <optional>
 #include <thread>
 #include <vector>
 
 using namespace DropSlot;
 using namespace Qt::StringLiterals;
+
+namespace {
+//! A bus a thread keeps until it exits.
+struct ThreadHolder
+{
+    std::optional<Bus<int>> bus;
+};
+thread_local ThreadHolder t_holder;
+}
 
 class tst_BusTable : public QObject
 {
@@ -145,6 +155,31 @@ private Q_SLOTS:
         QCOMPARE(bus.cleanupUnusedTopics(), 5000);
         QCOMPARE(bus.topicNames(), QStringList{u"kept"_s});
         QVERIFY(bus.findTopic("kept") == kept);
+    }
+
+    void liveCountAcrossThreads()
+    {
+        // Topics are counted by the thread that creates or destroys them: the count is right
+        // whichever thread does which, also after those threads ended, and for a topic freed
+        // while its thread is exiting (by a thread_local, after the thread's own record is gone).
+        const qsizetype before = detail::TopicCore::liveCount();
+        std::optional<Bus<int>> made;
+        std::thread([&] {
+            made.emplace();
+            for (int i = 0; i < 10; ++i)
+                made->publish(u"made/%1"_s.arg(i), i);
+        }).join();
+        QCOMPARE(detail::TopicCore::liveCount(), before + 10);
+
+        std::thread([bus = std::move(*made)]() mutable { bus = Bus<int>(); }).join();
+        made.reset();
+        QCOMPARE(detail::TopicCore::liveCount(), before);
+
+        std::thread([] {
+            t_holder.bus.emplace(); // built before the thread's first topic: destroyed after it
+            t_holder.bus->publish("exiting", 1);
+        }).join();
+        QCOMPARE(detail::TopicCore::liveCount(), before);
     }
 
     void cleanupRacingCreation()

@@ -47,14 +47,20 @@ struct alignas(64) ReaderSlots
     bool fence = false;         // no membarrier: readers fence (read-only after registration)
     std::atomic<bool> inUse{false};
     ReaderSlots *next = nullptr; // registry chain; records are recycled, never freed
+    // Topics created less topics destroyed by the threads that held this record: written only
+    // by the owning thread (a load and a store, no read-modify-write); see TopicCore::liveCount().
+    std::atomic<qint64> topicBalance{0};
 };
 
-//! The calling thread's slots, or nullptr before its first lock-free read.
+//! The calling thread's slots, or nullptr before its first lock-free read or topic creation.
 extern DROPSLOT_EXPORT thread_local constinit ReaderSlots *t_readerSlots;
 
 //! Registers the calling thread as a reader and returns its slots (stored in t_readerSlots);
 //! nullptr once the thread is exiting (it then reads under the topic's lock).
 DROPSLOT_EXPORT ReaderSlots *registerReaderThread() noexcept;
+
+//! The sum of every record's topicBalance (exact when no thread is creating or destroying one).
+DROPSLOT_EXPORT qint64 topicBalanceOfAllThreads() noexcept;
 
 //! The hazards of every thread, snapshotted after the heavy barrier: a node not among them,
 //! replaced before the snapshot, is read by nobody and may be reused.
