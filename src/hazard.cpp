@@ -19,7 +19,7 @@ namespace {
 
 // Every record ever registered, linked through next; a record whose thread ended is marked
 // free and taken by the next thread that registers, so the chain is as long as the largest
-// number of reading threads alive at once.
+// number of threads alive at once that read lock-free or created or destroyed a topic.
 std::atomic<ReaderSlots *> s_readers{nullptr};
 std::mutex s_registerMutex;
 

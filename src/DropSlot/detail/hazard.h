@@ -52,11 +52,13 @@ struct alignas(64) ReaderSlots
     std::atomic<qint64> topicBalance{0};
 };
 
-//! The calling thread's slots, or nullptr before its first lock-free read or topic creation.
+//! The calling thread's slots, or nullptr before its first lock-free read or its first topic
+//! created or destroyed.
 extern DROPSLOT_EXPORT thread_local constinit ReaderSlots *t_readerSlots;
 
-//! Registers the calling thread as a reader and returns its slots (stored in t_readerSlots);
-//! nullptr once the thread is exiting (it then reads under the topic's lock).
+//! Registers the calling thread (a reader, or a thread counting its topics) and returns its
+//! slots (stored in t_readerSlots); nullptr once the thread is exiting (it then reads under the
+//! topic's lock, and counts topics in a process-wide atomic).
 DROPSLOT_EXPORT ReaderSlots *registerReaderThread() noexcept;
 
 //! The sum of every record's topicBalance (exact when no thread is creating or destroying one).
