@@ -18,6 +18,7 @@
 #include <cstring>
 #include <new>
 #include <limits>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -30,9 +31,9 @@ constexpr quint32 MinShards = 8;
 constexpr quint32 MaxShards = 256;
 constexpr quint32 TopicsPerShard = 128; // a capacity hint adds a shard per this many topics
 constexpr quint32 MinSlots = 8;
-// cleanupUnused() collects at most this many topics of a shard per visit (on the stack: no
-// allocation, and nothing is allocated under the lock); a shard with more is visited again.
-constexpr std::size_t CleanupBatch = 128;
+// cleanupUnused() decides on at most this many topics per hazard scan (the room is allocated
+// before any lock is taken); a bus with more unused topics takes another round.
+constexpr std::size_t CleanupBatch = 1024;
 // What lock-free lookups may still read waits for a hazard scan until this many removed topics,
 // or this many bytes of replaced tables, have piled up: the scan's barrier (0.1 to 2 µs) is paid
 // once per batch, and memory stays bounded.
@@ -121,6 +122,7 @@ struct BusCore::Retired
     }
 
     SpinLock lock;
+    std::mutex cleaning; // one cleanupUnused() at a time: a marked slot is the current call's
     quint32 count = 0;
     Tagged batch[RetiredTopicBatch];
     std::vector<Tagged> held;   // read by a lookup at the last scan
@@ -155,41 +157,65 @@ struct BusCore::Retired
         return tableBytes >= RetiredTableBytes;
     }
 
-    //! Frees what no lookup reads, extra (cleanup's topics) included; what one still reads is
-    //! kept for the next scan. Releasing a topic may destroy its value (user code): it happens
-    //! with no lock held.
-    void reclaim(std::vector<Tagged> extra = {})
+    //! What waits for a scan, taken out of the list.
+    struct Batch
+    {
+        std::vector<Tagged> topics;
+        std::vector<Slot *> tables;
+        bool empty() const noexcept { return topics.empty() && tables.empty(); }
+    };
+
+    //! Takes out everything that waits: a scan made after this tells which of it no lookup
+    //! reads.
+    Batch take()
     {
         // Taken out under the lock without allocating (a copy to the stack, swaps); merged after.
         Tagged taken[RetiredTopicBatch];
         quint32 takenCount;
         std::vector<Tagged> wasHeld;
-        std::vector<Slot *> replaced;
+        Batch out;
         {
             const SpinLocker locker(lock);
             takenCount = std::exchange(count, 0);
             std::copy(batch, batch + takenCount, taken);
             wasHeld.swap(held);
-            replaced.swap(tables);
+            out.tables.swap(tables);
             tableBytes = 0;
         }
-        extra.insert(extra.end(), taken, taken + takenCount);
-        extra.insert(extra.end(), wasHeld.begin(), wasHeld.end());
-        const HazardScan scan;
-        const auto readEnd = std::partition(extra.begin(), extra.end(),
+        out.topics.insert(out.topics.end(), taken, taken + takenCount);
+        out.topics.insert(out.topics.end(), wasHeld.begin(), wasHeld.end());
+        return out;
+    }
+
+    //! Frees what scan (made after take()) shows no lookup reads; what one still reads is kept
+    //! for the next scan. Releasing a topic may destroy its value (user code): it happens with
+    //! no lock held.
+    void settle(Batch taken, const HazardScan &scan)
+    {
+        auto &topics = taken.topics;
+        auto &replaced = taken.tables;
+        const auto readEnd = std::partition(topics.begin(), topics.end(),
                                             [&scan](Tagged t) { return !scan.protects(topicOf(t)); });
         const auto replacedEnd = std::partition(replaced.begin(), replaced.end(),
                                                 [&scan](Slot *t) { return !scan.protects(t); });
         for (auto it = replaced.begin(); it != replacedEnd; ++it)
             freeTable(*it);
-        for (auto it = extra.begin(); it != readEnd; ++it)
+        for (auto it = topics.begin(); it != readEnd; ++it)
             release(*it);
-        if (readEnd != extra.end() || replacedEnd != replaced.end()) {
+        if (readEnd != topics.end() || replacedEnd != replaced.end()) {
             // Rare (a lookup was reading one of them): allocating under the lock is acceptable.
             const SpinLocker locker(lock);
-            held.insert(held.end(), readEnd, extra.end());
+            held.insert(held.end(), readEnd, topics.end());
             tables.insert(tables.end(), replacedEnd, replaced.end());
         }
+    }
+
+    //! Frees what no lookup reads; what one still reads is kept for the next scan.
+    void reclaim()
+    {
+        Batch taken = take();
+        const HazardScan scan; // after take(): it covers the whole batch
+        settle(std::move(taken), scan);
     }
 
     //! At the bus's destruction: nothing can be read any more.
@@ -357,12 +383,15 @@ TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
     quint32 i = static_cast<quint32>(hash) & mask;
     for (quint32 probes = 0; probes <= mask; ++probes, i = (i + 1) & mask) {
         const Slot &slot = table[i];
-        TopicCore *topic = slot.topic.load(std::memory_order_acquire);
-        if (!topic)
+        const quintptr word = slot.word.load(std::memory_order_acquire);
+        if (!word)
             return nullptr;
         if (slot.hash.load(std::memory_order_relaxed) != hash)
             continue;
-        if (!topicGuard.protect(topic, slot.topic))
+        if (Q_UNLIKELY(word & Slot::Marked))
+            return nullptr; // cleanup is deciding on this topic: ask under the lock
+        TopicCore *topic = Slot::topicOf(word);
+        if (!topicGuard.protect(topic, slot.word, word))
             return nullptr;
         if (topic->nameEquals(key))
             return topic->tryRef() ? topic : nullptr;
@@ -370,16 +399,19 @@ TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
     return nullptr;
 }
 
-quint32 BusCore::Shard::indexOfTopic(quint64 hash, const TopicCore *topic) const noexcept
+qsizetype BusCore::Shard::indexOfMarked(quint64 hash, const TopicCore *topic) const noexcept
 {
+    // The table is never full: the probe ends at an empty slot if the topic is gone.
     const Slot *table = entries();
     const quint32 mask = this->mask();
-    quint32 i = static_cast<quint32>(hash) & mask;
-    while (table[i].topicLocked() != topic) {
-        Q_ASSERT(table[i].topicLocked());
-        i = (i + 1) & mask;
+    const quintptr wanted = Slot::markedWord(topic);
+    for (quint32 i = static_cast<quint32>(hash) & mask;; i = (i + 1) & mask) {
+        const quintptr word = table[i].wordLocked();
+        if (word == wanted)
+            return i;
+        if (!word)
+            return -1;
     }
-    return i;
 }
 
 void BusCore::Shard::insert(quint64 hash, TopicCore *topic) noexcept
@@ -408,7 +440,7 @@ void BusCore::Shard::eraseAt(quint32 hole) noexcept
         const quint32 home = static_cast<quint32>(table[j].hashLocked()) & mask;
         const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
-            table[hole].set(table[j].hashLocked(), table[j].topicLocked());
+            table[hole].set(table[j].hashLocked(), table[j].wordLocked()); // a mark moves along
             hole = j;
         }
     }
@@ -435,7 +467,7 @@ BusCore::Slot *BusCore::Shard::adopt(Slot *fresh, quint32 freshCapacity) noexcep
             Slot &slot = old[w * 64 + std::countr_zero(word)];
             const quint64 hash = slot.hashLocked();
             const quint32 i = vacantSlot(fresh, freshMask, hash);
-            fresh[i].set(hash, slot.topicLocked());
+            fresh[i].set(hash, slot.wordLocked()); // a mark moves along
             freshBits[i / 64] |= quint64(1) << (i % 64);
             slot.set(0, nullptr);
         }
@@ -599,62 +631,131 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     return subscribers;
 }
 
+// Cleanup decides without a read-modify-write per topic. A lock-free lookup takes its reference
+// with a compare-exchange after it published a hazard on the topic and saw it still in its slot;
+// taking the table's reference away with a compare-exchange of our own would cost one per
+// topic. Instead, cleanup marks the slots of the unused topics (first visit, under the shard
+// lock), runs one hazard scan for all of them (whose barrier makes the marks visible to every
+// reader), and removes a marked topic that is still unused and that no reader holds a hazard on
+// (second visit, under the lock). A lookup that published its hazard before the barrier is seen
+// by the scan; one that published it after re-checks the slot after the barrier, finds the
+// mark and asks under the lock, where it finds the topic and takes a reference that the second
+// visit sees. So a removed topic is unreachable and is freed at once. A topic some reader holds
+// a hazard on is released with a compare-exchange instead, and freed after a later scan.
+// One cleanup runs at a time per bus, so a marked slot always belongs to the running one.
 qsizetype BusCore::cleanupUnused()
 {
-    Entry unused[CleanupBatch];
-    TopicCore *topics[CleanupBatch];
-    std::vector<Retired::Tagged> freed;
-    qsizetype removed = 0;
     Shard *shards = this->shards();
-    for (quint32 s = 0; shards && s < m_shardCount; ++s) {
+    if (!shards)
+        return 0; // never held a topic: nothing removed, nothing retired
+    Retired *list = retired();
+    const std::lock_guard<std::mutex> cleaning(list->cleaning);
+    // What earlier removals left waits for a scan: the scans below are made after this and
+    // cover it too.
+    Retired::Batch pending = list->take();
+    std::vector<Entry> marked;
+    marked.reserve(std::min<std::size_t>(CleanupBatch, std::max<qsizetype>(topicCount(), 1)));
+    std::vector<Retired::Tagged> freeAfterScan;
+    std::optional<HazardScan> scan;
+    qsizetype removed = 0;
+    for (quint32 next = 0; next < m_shardCount;) {
+        next = markUnused(shards, next, marked);
+        if (marked.empty())
+            continue;
+        scan.emplace();
+        removed += removeMarked(shards, marked, *scan, freeAfterScan);
+        marked.clear();
+    }
+    if (!freeAfterScan.empty()) {
+        // A lookup was reading these when they were released: a fresh scan tells when it is done.
+        pending.topics.insert(pending.topics.end(), freeAfterScan.begin(), freeAfterScan.end());
+        scan.reset();
+    }
+    if (!pending.empty()) {
+        if (!scan)
+            scan.emplace();
+        list->settle(std::move(pending), *scan);
+    }
+    return removed;
+}
+
+quint32 BusCore::markUnused(Shard *shards, quint32 first, std::vector<Entry> &marked)
+{
+    // No allocation under the lock: marked has its room already. A shard whose unused topics do
+    // not fit is visited again in the next round (what this round marked is decided by then).
+    for (quint32 s = first; s < m_shardCount; ++s) {
         Shard &shard = shards[s];
         if (shard.count.load(std::memory_order_relaxed) == 0)
             continue;
-        std::size_t found = 0;
         bool full = false;
-        freed.reserve(freed.size() + CleanupBatch); // nothing is allocated under the lock
-        shard.lock.lock();
-        // First find the unused topics, touching only occupied slots: a shard where every
-        // topic is in use is left without a single write. Only the table refers to a topic
-        // whose count is 1.
-        const Slot *table = shard.entries();
-        shard.forEachOccupied([&](quint32 i) {
-            TopicCore *topic = table[i].topicLocked();
-            if (topic->refCount() != 1)
-                return;
-            if (found < CleanupBatch)
-                unused[found++] = Entry{table[i].hashLocked(), topic};
-            else
-                full = true; // the shard is visited again after this batch
-        });
-        // Then remove them. A lock-free lookup may take a reference meanwhile: the table's
-        // reference is taken away with a compare-exchange that such a lookup makes fail (and
-        // one that comes later fails to take its own). Erasing moves later members of a
-        // cluster, so each is found again from its home slot.
-        std::size_t taken = 0;
-        for (std::size_t k = 0; k < found; ++k) {
-            if (!unused[k].topic->releaseIfOnlyTable())
-                continue; // in use after all
-            shard.eraseAt(shard.indexOfTopic(unused[k].hash, unused[k].topic));
-            topics[taken++] = unused[k].topic;
+        {
+            const SpinLocker locker(shard.lock);
+            // Touches only occupied slots; a shard where every topic is in use gets no write.
+            Slot *table = shard.entries();
+            shard.forEachOccupied([&](quint32 i) {
+                TopicCore *topic = table[i].topicLocked();
+                if (!topic->onlyTableRefers())
+                    return;
+                if (marked.size() == marked.capacity()) {
+                    full = true;
+                    return;
+                }
+                table[i].mark();
+                marked.push_back(Entry{table[i].hashLocked(), topic});
+            });
         }
-        std::unique_lock<std::mutex> announcing = taken ? lockForAnnouncing() : std::unique_lock<std::mutex>();
+        if (full)
+            return s;
+    }
+    return m_shardCount;
+}
+
+qsizetype BusCore::removeMarked(Shard *shards, const std::vector<Entry> &marked, const HazardScan &scan,
+                                std::vector<quintptr> &freeAfterScan)
+{
+    // marked lists each shard's topics together, in shard order.
+    std::vector<TopicCore *> taken;
+    taken.reserve(marked.size());
+    freeAfterScan.reserve(freeAfterScan.size() + marked.size());
+    qsizetype removed = 0;
+    for (std::size_t k = 0; k < marked.size();) {
+        Shard &shard = shardFor(shards, marked[k].hash);
+        taken.clear();
+        const std::size_t deferredFrom = freeAfterScan.size();
+        // The topics were last read a whole round ago: ask for their cache lines before the lock
+        // (the decision reads each one's count, and freeing one reads most of it).
+        for (std::size_t j = k; j < marked.size() && &shardFor(shards, marked[j].hash) == &shard; ++j)
+            marked[j].topic->prefetch();
+        shard.lock.lock();
+        for (; k < marked.size() && &shardFor(shards, marked[k].hash) == &shard; ++k) {
+            const auto [hash, topic] = marked[k];
+            const qsizetype index = shard.indexOfMarked(hash, topic);
+            if (index < 0)
+                continue; // removed meanwhile: the removal owns it now
+            const bool unused = topic->onlyTableRefers();
+            if (unused && !scan.protects(topic)) {
+                taken.push_back(topic);
+            } else if (unused && topic->releaseIfOnlyTable()) {
+                // A lookup may still be reading it (and will fail to take a reference).
+                freeAfterScan.push_back(Retired::tag(topic, true));
+            } else {
+                shard.entries()[index].unmark(); // in use after all
+                continue;
+            }
+            shard.eraseAt(static_cast<quint32>(index));
+        }
+        const std::size_t count = taken.size();
+        for (std::size_t j = deferredFrom; j < freeAfterScan.size(); ++j)
+            taken.push_back(Retired::topicOf(freeAfterScan[j]));
+        std::unique_lock<std::mutex> announcing = taken.empty() ? std::unique_lock<std::mutex>() : lockForAnnouncing();
         shard.lock.unlock();
         if (announcing)
-            announce(std::move(announcing), {topics, taken}, false);
-        // Nothing refers to them, so nobody can see them closed: they are freed once no
-        // lookup can be reading them (below, after one scan for the whole call).
-        for (std::size_t k = 0; k < taken; ++k)
-            freed.push_back(Retired::tag(topics[k], true));
-        removed += static_cast<qsizetype>(taken);
-        if (full)
-            --s; // this shard again
+            announce(std::move(announcing), taken, false);
+        // Nothing refers to them and no lookup can reach them: nobody can see them closed.
+        for (std::size_t j = 0; j < count; ++j)
+            taken[j]->destroyUnreferenced();
+        removed += static_cast<qsizetype>(taken.size());
     }
-    // What this call removed, and what earlier removals left, is freed now (one scan), unless a
-    // lookup is reading it at this very moment.
-    Retired *list = m_retired.load(std::memory_order_acquire);
-    if (!freed.empty() || (list && list->pending()))
-        retired()->reclaim(std::move(freed));
     return removed;
 }
 

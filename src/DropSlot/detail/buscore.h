@@ -14,6 +14,7 @@
 
 namespace DropSlot::detail {
 
+class HazardScan;
 class NameKey;
 class TopicCore;
 class TopicWatchList;
@@ -71,16 +72,26 @@ private:
     //! moves on x86). The topic is stored last, with release: a lookup that sees it sees its name.
     struct Slot
     {
-        std::atomic<quint64> hash;
-        std::atomic<TopicCore *> topic; // nullptr: empty slot
+        //! Set in word while cleanupUnused() decides whether the topic is unused: lock-free
+        //! lookups take the slot for a miss and ask again under the lock (see cleanupUnused()).
+        static constexpr quintptr Marked = 1;
 
+        std::atomic<quint64> hash;
+        std::atomic<quintptr> word; // the topic's address, maybe | Marked; 0: empty slot
+
+        static TopicCore *topicOf(quintptr w) noexcept { return reinterpret_cast<TopicCore *>(w & ~Marked); }
+        static quintptr markedWord(const TopicCore *t) noexcept { return reinterpret_cast<quintptr>(t) | Marked; }
         quint64 hashLocked() const noexcept { return hash.load(std::memory_order_relaxed); }
-        TopicCore *topicLocked() const noexcept { return topic.load(std::memory_order_relaxed); }
-        void set(quint64 h, TopicCore *t) noexcept
+        quintptr wordLocked() const noexcept { return word.load(std::memory_order_relaxed); }
+        TopicCore *topicLocked() const noexcept { return topicOf(wordLocked()); }
+        void set(quint64 h, quintptr w) noexcept
         {
             hash.store(h, std::memory_order_relaxed);
-            topic.store(t, std::memory_order_release);
+            word.store(w, std::memory_order_release);
         }
+        void set(quint64 h, TopicCore *t) noexcept { set(h, reinterpret_cast<quintptr>(t)); }
+        void mark() noexcept { word.store(wordLocked() | Marked, std::memory_order_relaxed); }
+        void unmark() noexcept { word.store(wordLocked() & ~Marked, std::memory_order_release); }
     };
     //! A copy of a slot taken under the lock.
     struct Entry
@@ -126,8 +137,9 @@ private:
         //! The topic named key with a reference for the caller, found without the lock; nullptr
         //! when absent or when the table changed under the probe (ask again under the lock).
         TopicCore *findLockFree(const NameKey &key) const noexcept;
-        //! The slot holding topic (whose hash is hash); the topic must be in the table.
-        quint32 indexOfTopic(quint64 hash, const TopicCore *topic) const noexcept;
+        //! The slot holding topic (whose hash is hash) marked by this cleanup, or -1 when it is
+        //! gone (a removal took it out meanwhile).
+        qsizetype indexOfMarked(quint64 hash, const TopicCore *topic) const noexcept;
         void insert(quint64 hash, TopicCore *topic) noexcept;
         void insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept;
         void eraseAt(quint32 index) noexcept;
@@ -160,6 +172,12 @@ private:
     Shard *allocateShards();
     void freeShards(Shard *shards) noexcept;
     Shard &shardFor(Shard *shards, quint64 hash) const noexcept { return shards[hash >> m_shardShift]; }
+    //! cleanupUnused()'s first visit: marks the unused topics of shards from 'first' on while
+    //! marked has room; returns the shard to start from next time (m_shardCount when done).
+    quint32 markUnused(Shard *shards, quint32 first, std::vector<Entry> &marked);
+    //! cleanupUnused()'s second visit: removes the marked topics still unused; returns how many.
+    qsizetype removeMarked(Shard *shards, const std::vector<Entry> &marked, const HazardScan &scan,
+                           std::vector<quintptr> &freeAfterScan);
     //! Announcing to watchTopics() connections; see TopicWatchList::lockForAnnouncing().
     std::unique_lock<std::mutex> lockForAnnouncing();
     void announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics, bool created);
