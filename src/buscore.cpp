@@ -32,7 +32,7 @@ constexpr quint32 MaxShards = 256;
 constexpr quint32 TopicsPerShard = 128; // a capacity hint adds a shard per this many topics
 constexpr quint32 MinSlots = 8;
 // cleanupUnused() decides on at most this many topics per hazard scan (the room is allocated
-// before any lock is taken); a bus with more unused topics takes another round.
+// before any shard lock is taken); a bus with more unused topics takes another round.
 constexpr std::size_t CleanupBatch = 1024;
 // What lock-free lookups may still read waits for a hazard scan until this many removed topics,
 // or this many bytes of replaced tables, have piled up: the scan's barrier (0.1 to 2 µs) is paid
@@ -49,6 +49,18 @@ quint32 vacantSlot(const SlotType *table, quint32 mask, quint64 hash) noexcept
     while (table[i].topicLocked())
         i = (i + 1) & mask;
     return i;
+}
+
+//! Asks for the cache lines of the object at address (which may be freed: only the address
+//! is used).
+inline void prefetchLines(const void *address) noexcept
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(address);
+    __builtin_prefetch(static_cast<const char *>(address) + 64);
+#else
+    Q_UNUSED(address);
+#endif
 }
 
 constexpr quint32 slotsFor(qsizetype topics)
@@ -160,30 +172,25 @@ struct BusCore::Retired
     //! What waits for a scan, taken out of the list.
     struct Batch
     {
-        std::vector<Tagged> topics;
+        std::vector<Tagged> topics; // the batch, and cleanup's topics
+        std::vector<Tagged> held;
         std::vector<Slot *> tables;
-        bool empty() const noexcept { return topics.empty() && tables.empty(); }
+        bool empty() const noexcept { return topics.empty() && held.empty() && tables.empty(); }
     };
 
     //! Takes out everything that waits: a scan made after this tells which of it no lookup
     //! reads.
     Batch take()
     {
-        // Taken out under the lock without allocating (a copy to the stack, swaps); merged after.
-        Tagged taken[RetiredTopicBatch];
-        quint32 takenCount;
-        std::vector<Tagged> wasHeld;
+        // Room first, then under the lock only copies and swaps: nothing taken out is lost to
+        // an allocation that fails.
         Batch out;
-        {
-            const SpinLocker locker(lock);
-            takenCount = std::exchange(count, 0);
-            std::copy(batch, batch + takenCount, taken);
-            wasHeld.swap(held);
-            out.tables.swap(tables);
-            tableBytes = 0;
-        }
-        out.topics.insert(out.topics.end(), taken, taken + takenCount);
-        out.topics.insert(out.topics.end(), wasHeld.begin(), wasHeld.end());
+        out.topics.reserve(RetiredTopicBatch);
+        const SpinLocker locker(lock);
+        out.topics.assign(batch, batch + std::exchange(count, 0));
+        out.held.swap(held);
+        out.tables.swap(tables);
+        tableBytes = 0;
         return out;
     }
 
@@ -192,20 +199,25 @@ struct BusCore::Retired
     //! no lock held.
     void settle(Batch taken, const HazardScan &scan)
     {
+        const auto unread = [&scan](Tagged t) { return !scan.protects(topicOf(t)); };
         auto &topics = taken.topics;
+        auto &wasHeld = taken.held;
         auto &replaced = taken.tables;
-        const auto readEnd = std::partition(topics.begin(), topics.end(),
-                                            [&scan](Tagged t) { return !scan.protects(topicOf(t)); });
+        const auto readEnd = std::partition(topics.begin(), topics.end(), unread);
+        const auto heldEnd = std::partition(wasHeld.begin(), wasHeld.end(), unread);
         const auto replacedEnd = std::partition(replaced.begin(), replaced.end(),
                                                 [&scan](Slot *t) { return !scan.protects(t); });
         for (auto it = replaced.begin(); it != replacedEnd; ++it)
             freeTable(*it);
         for (auto it = topics.begin(); it != readEnd; ++it)
             release(*it);
-        if (readEnd != topics.end() || replacedEnd != replaced.end()) {
+        for (auto it = wasHeld.begin(); it != heldEnd; ++it)
+            release(*it);
+        if (readEnd != topics.end() || heldEnd != wasHeld.end() || replacedEnd != replaced.end()) {
             // Rare (a lookup was reading one of them): allocating under the lock is acceptable.
             const SpinLocker locker(lock);
             held.insert(held.end(), readEnd, topics.end());
+            held.insert(held.end(), heldEnd, wasHeld.end());
             tables.insert(tables.end(), replacedEnd, replaced.end());
         }
     }
@@ -401,6 +413,7 @@ TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
 
 qsizetype BusCore::Shard::indexOfMarked(quint64 hash, const TopicCore *topic) const noexcept
 {
+    static_assert(alignof(TopicCore) > Slot::Marked, "the mark is a bit no topic address has");
     // The table is never full: the probe ends at an empty slot if the topic is gone.
     const Slot *table = entries();
     const quint32 mask = this->mask();
@@ -638,51 +651,81 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
 // lock), runs one hazard scan for all of them (whose barrier makes the marks visible to every
 // reader), and removes a marked topic that is still unused and that no reader holds a hazard on
 // (second visit, under the lock). A lookup that published its hazard before the barrier is seen
-// by the scan; one that published it after re-checks the slot after the barrier, finds the
-// mark and asks under the lock, where it finds the topic and takes a reference that the second
-// visit sees. So a removed topic is unreachable and is freed at once. A topic some reader holds
-// a hazard on is released with a compare-exchange instead, and freed after a later scan.
-// One cleanup runs at a time per bus, so a marked slot always belongs to the running one.
+// by the scan, or, if it has let go of its hazard by then, its reference shows in the count the
+// second visit reads; one that published it after re-checks the slot after the barrier, finds
+// the mark and asks under the lock, where it finds the topic and takes a reference that the
+// second visit sees. So a removed topic is unreachable and is freed at once. A topic some reader
+// holds a hazard on is released with a compare-exchange instead, and freed after a later scan.
+// One cleanup marks at a time per bus (Retired::cleaning), so every mark belongs to the running
+// call, which resolves each before it lets go of the mutex. Everything the rounds need is
+// reserved before the marks are set, and user code (destructors of values, watchers woken) runs
+// after the mutex is released.
 qsizetype BusCore::cleanupUnused()
 {
     Shard *shards = this->shards();
     if (!shards)
         return 0; // never held a topic: nothing removed, nothing retired
     Retired *list = retired();
-    const std::lock_guard<std::mutex> cleaning(list->cleaning);
-    // What earlier removals left waits for a scan: the scans below are made after this and
-    // cover it too.
-    Retired::Batch pending = list->take();
-    std::vector<Entry> marked;
-    marked.reserve(std::min<std::size_t>(CleanupBatch, std::max<qsizetype>(topicCount(), 1)));
-    std::vector<Retired::Tagged> freeAfterScan;
+    Cleanup work;
+    Retired::Batch pending;
     std::optional<HazardScan> scan;
+    // With the mutex released: wake the watchers, free what was removed, and what waits for a
+    // scan (what a lookup was reading when it was released needs a scan made after that).
+    const auto finish = [&] {
+        TopicWatchList::wake(work.toWake);
+        for (TopicCore *topic : work.unreachable)
+            topic->destroyUnreferenced();
+        if (!work.freeAfterScan.empty()) {
+            pending.topics.insert(pending.topics.end(), work.freeAfterScan.begin(), work.freeAfterScan.end());
+            scan.reset();
+        }
+        if (!pending.empty()) {
+            if (!scan)
+                scan.emplace();
+            list->settle(std::move(pending), *scan);
+        }
+    };
     qsizetype removed = 0;
-    for (quint32 next = 0; next < m_shardCount;) {
-        next = markUnused(shards, next, marked);
-        if (marked.empty())
-            continue;
-        scan.emplace();
-        removed += removeMarked(shards, marked, *scan, freeAfterScan);
-        marked.clear();
+    try {
+        const std::lock_guard<std::mutex> cleaning(list->cleaning);
+        // What earlier removals left waits for a scan: the scans below are made after this and
+        // cover it too.
+        if (list->pending())
+            pending = list->take();
+        for (quint32 next = 0; next < m_shardCount;) {
+            next = markUnused(shards, next, work.marked);
+            if (!work.marked.empty()) {
+                scan.emplace();
+                removed += removeMarked(shards, *scan, work);
+                work.marked.clear();
+            }
+            // Out of room (at first there is none): every mark is decided, make room, go on.
+            if (next < m_shardCount)
+                work.makeRoom(std::min<std::size_t>(CleanupBatch, std::max<qsizetype>(topicCount(), 1)));
+        }
+    } catch (...) {
+        // Out of memory (every mark is decided, or taken back, by then): finish what was done.
+        finish();
+        throw;
     }
-    if (!freeAfterScan.empty()) {
-        // A lookup was reading these when they were released: a fresh scan tells when it is done.
-        pending.topics.insert(pending.topics.end(), freeAfterScan.begin(), freeAfterScan.end());
-        scan.reset();
-    }
-    if (!pending.empty()) {
-        if (!scan)
-            scan.emplace();
-        list->settle(std::move(pending), *scan);
-    }
+    finish();
     return removed;
+}
+
+void BusCore::Cleanup::makeRoom(std::size_t room)
+{
+    marked.reserve(room);
+    room = marked.capacity(); // what one round may mark
+    removedHere.reserve(room);
+    unreachable.reserve(unreachable.size() + room);
+    freeAfterScan.reserve(freeAfterScan.size() + room);
 }
 
 quint32 BusCore::markUnused(Shard *shards, quint32 first, std::vector<Entry> &marked)
 {
-    // No allocation under the lock: marked has its room already. A shard whose unused topics do
-    // not fit is visited again in the next round (what this round marked is decided by then).
+    // No allocation under the lock: marks only go where marked has room. A shard whose unused
+    // topics do not fit (all of them, before any room is made) is visited again after room is
+    // made (by then what this round marked is decided).
     for (quint32 s = first; s < m_shardCount; ++s) {
         Shard &shard = shards[s];
         if (shard.count.load(std::memory_order_relaxed) == 0)
@@ -710,22 +753,18 @@ quint32 BusCore::markUnused(Shard *shards, quint32 first, std::vector<Entry> &ma
     return m_shardCount;
 }
 
-qsizetype BusCore::removeMarked(Shard *shards, const std::vector<Entry> &marked, const HazardScan &scan,
-                                std::vector<quintptr> &freeAfterScan)
+qsizetype BusCore::removeMarked(Shard *shards, const HazardScan &scan, Cleanup &work)
 {
-    // marked lists each shard's topics together, in shard order.
-    std::vector<TopicCore *> taken;
-    taken.reserve(marked.size());
-    freeAfterScan.reserve(freeAfterScan.size() + marked.size());
+    // marked lists each shard's topics together, in shard order; the vectors have room for all.
+    const std::vector<Entry> &marked = work.marked;
     qsizetype removed = 0;
     for (std::size_t k = 0; k < marked.size();) {
         Shard &shard = shardFor(shards, marked[k].hash);
-        taken.clear();
-        const std::size_t deferredFrom = freeAfterScan.size();
-        // The topics were last read a whole round ago: ask for their cache lines before the lock
-        // (the decision reads each one's count, and freeing one reads most of it).
+        // The topics were last read before the scan: ask for their cache lines before the lock
+        // (the decision reads each one's count). The address only: one may be gone already.
         for (std::size_t j = k; j < marked.size() && &shardFor(shards, marked[j].hash) == &shard; ++j)
-            marked[j].topic->prefetch();
+            prefetchLines(marked[j].topic);
+        work.removedHere.clear();
         shard.lock.lock();
         for (; k < marked.size() && &shardFor(shards, marked[k].hash) == &shard; ++k) {
             const auto [hash, topic] = marked[k];
@@ -734,27 +773,35 @@ qsizetype BusCore::removeMarked(Shard *shards, const std::vector<Entry> &marked,
                 continue; // removed meanwhile: the removal owns it now
             const bool unused = topic->onlyTableRefers();
             if (unused && !scan.protects(topic)) {
-                taken.push_back(topic);
+                work.unreachable.push_back(topic);
             } else if (unused && topic->releaseIfOnlyTable()) {
                 // A lookup may still be reading it (and will fail to take a reference).
-                freeAfterScan.push_back(Retired::tag(topic, true));
+                work.freeAfterScan.push_back(Retired::tag(topic, true));
             } else {
                 shard.entries()[index].unmark(); // in use after all
                 continue;
             }
             shard.eraseAt(static_cast<quint32>(index));
+            work.removedHere.push_back(topic);
         }
-        const std::size_t count = taken.size();
-        for (std::size_t j = deferredFrom; j < freeAfterScan.size(); ++j)
-            taken.push_back(Retired::topicOf(freeAfterScan[j]));
-        std::unique_lock<std::mutex> announcing = taken.empty() ? std::unique_lock<std::mutex>() : lockForAnnouncing();
+        std::unique_lock<std::mutex> announcing =
+            work.removedHere.empty() ? std::unique_lock<std::mutex>() : lockForAnnouncing();
         shard.lock.unlock();
-        if (announcing)
-            announce(std::move(announcing), taken, false);
-        // Nothing refers to them and no lookup can reach them: nobody can see them closed.
-        for (std::size_t j = 0; j < count; ++j)
-            taken[j]->destroyUnreferenced();
-        removed += static_cast<qsizetype>(taken.size());
+        if (announcing) {
+            try {
+                announce(std::move(announcing), work.removedHere, false, &work.toWake);
+            } catch (...) {
+                // Out of memory: the marks not yet decided are taken back (the topics stay).
+                for (std::size_t j = k; j < marked.size(); ++j) {
+                    Shard &other = shardFor(shards, marked[j].hash);
+                    const SpinLocker locker(other.lock);
+                    if (const qsizetype index = other.indexOfMarked(marked[j].hash, marked[j].topic); index >= 0)
+                        other.entries()[index].unmark();
+                }
+                throw;
+            }
+        }
+        removed += static_cast<qsizetype>(work.removedHere.size());
     }
     return removed;
 }
@@ -805,14 +852,15 @@ std::unique_lock<std::mutex> BusCore::lockForAnnouncing()
     return watchers ? watchers->lockForAnnouncing() : std::unique_lock<std::mutex>();
 }
 
-void BusCore::announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics, bool created)
+void BusCore::announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics,
+                       bool created, std::vector<TopicWatchConnection *> *wakeLater)
 {
     // The shard lock is released; the watch list's lock, taken before that, keeps each name's
     // events in the order its table changes happened.
     TopicWatchList *watchers = m_watchList.load(std::memory_order_acquire);
     std::vector<TopicWatchConnection *> flagged;
     for (TopicCore *topic : topics)
-        watchers->queue(topic->name(), created, &flagged);
+        watchers->queue(topic->name(), created, wakeLater ? wakeLater : &flagged);
     announcing.unlock();
     TopicWatchList::wake(flagged);
 }

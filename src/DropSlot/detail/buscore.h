@@ -172,15 +172,26 @@ private:
     Shard *allocateShards();
     void freeShards(Shard *shards) noexcept;
     Shard &shardFor(Shard *shards, quint64 hash) const noexcept { return shards[hash >> m_shardShift]; }
+    //! What a cleanupUnused() call collects; room is made before marks are set.
+    struct Cleanup
+    {
+        std::vector<Entry> marked;                 // this round's marks
+        std::vector<TopicCore *> removedHere;      // removed from the shard being visited
+        std::vector<TopicCore *> unreachable;      // freed once the cleanup mutex is released
+        std::vector<quintptr> freeAfterScan;       // released, but a lookup may still read them
+        std::vector<TopicWatchConnection *> toWake; // watchers of the removals
+        void makeRoom(std::size_t room);
+    };
     //! cleanupUnused()'s first visit: marks the unused topics of shards from 'first' on while
     //! marked has room; returns the shard to start from next time (m_shardCount when done).
     quint32 markUnused(Shard *shards, quint32 first, std::vector<Entry> &marked);
     //! cleanupUnused()'s second visit: removes the marked topics still unused; returns how many.
-    qsizetype removeMarked(Shard *shards, const std::vector<Entry> &marked, const HazardScan &scan,
-                           std::vector<quintptr> &freeAfterScan);
+    qsizetype removeMarked(Shard *shards, const HazardScan &scan, Cleanup &work);
     //! Announcing to watchTopics() connections; see TopicWatchList::lockForAnnouncing().
     std::unique_lock<std::mutex> lockForAnnouncing();
-    void announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics, bool created);
+    //! Queues the events; wakes the watchers, or leaves them in wakeLater for the caller.
+    void announce(std::unique_lock<std::mutex> announcing, std::span<TopicCore *const> topics,
+                  bool created, std::vector<TopicWatchConnection *> *wakeLater = nullptr);
 
     std::atomic<int> m_refs{1};
     Factory m_factory;

@@ -104,7 +104,9 @@ public:
         // predicted branch.
         for (std::atomic<const void *> &slot : mine->hazard) {
             if (Q_LIKELY(!slot.load(std::memory_order_relaxed))) {
-                slot.store(Taken, std::memory_order_relaxed);
+                // Release: a scan that reads Taken also sees what this thread did before (a
+                // reference it took under its previous hazard, say).
+                slot.store(Taken, std::memory_order_release);
                 m_slot = &slot;
                 m_fence = mine->fence;
                 return true;

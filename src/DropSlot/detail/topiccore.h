@@ -70,15 +70,6 @@ public:
         quint64 only = OneRef;
         return m_counts.compare_exchange_strong(only, 0, std::memory_order_acquire, std::memory_order_relaxed);
     }
-    //! Asks for the topic's first cache lines (its counts and, for small values, the value).
-    void prefetch() const noexcept
-    {
-#if defined(__GNUC__)
-        const char *bytes = reinterpret_cast<const char *>(this);
-        __builtin_prefetch(bytes);
-        __builtin_prefetch(bytes + 64);
-#endif
-    }
     //! True when the bus's table holds the only reference (no handle, no subscriber).
     bool onlyTableRefers() const noexcept { return m_counts.load(std::memory_order_acquire) == OneRef; }
     //! Frees a topic after releaseIfOnlyTable() succeeded, or one that only the table refers to
