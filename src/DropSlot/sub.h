@@ -163,11 +163,30 @@ auto Sub<T>::tryGetMessageAndApply(F &&f)
     if (TopicCore::versionOf(stamp) <= seen())
         return detail::makeFailure<R>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
                                                                       : BusError::empty());
-    const typename State::Pin pin(*m_state);
-    // f is user code: it runs only on a version this Sub has claimed.
-    if (Q_UNLIKELY(!pin.value() || !markSeen(TopicCore::versionOf(pin.stamp()))))
-        return detail::makeFailure<R>(nothingNew());
-    return detail::makeExpected<R>([&] { return std::invoke(std::forward<F>(f), *pin.value()); });
+    // f is user code: it runs only on a version this Sub has claimed. What comes out of the
+    // pinned read is a std::optional (or a bool), which compilers keep in registers; the
+    // Expected is built after.
+    const auto claim = [this](const T *value, quint64 pinned) {
+        return value && markSeen(TopicCore::versionOf(pinned));
+    };
+    if constexpr (std::is_void_v<R>) {
+        const bool ran = m_state->withPinned([&](const T *value, quint64 pinned) {
+            if (Q_UNLIKELY(!claim(value, pinned)))
+                return false;
+            std::invoke(std::forward<F>(f), *value);
+            return true;
+        });
+        return ran ? Expected<void>() : detail::makeFailure<void>(nothingNew());
+    } else {
+        std::optional<R> result = m_state->withPinned([&](const T *value, quint64 pinned) {
+            if (Q_UNLIKELY(!claim(value, pinned)))
+                return std::optional<R>();
+            return std::optional<R>(std::invoke(std::forward<F>(f), *value));
+        });
+        if (Q_UNLIKELY(!result))
+            return detail::makeFailure<R>(nothingNew());
+        return Expected<R>(std::move(*result));
+    }
 }
 
 template <typename T>
