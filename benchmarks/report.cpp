@@ -535,6 +535,7 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         const char16_t *operation, *ours, *naive;
         int oursCount, naiveCount;
         const char16_t *function; // bench_core row of the time, if any
+        bool timedPerRound = false; // the row reports a median of rounds (coreNs), not QBENCHMARK
     } rows[] = {
         {u"topic lookup, existing topic", u"ref (a compare-exchange), caller's release",
          u"lock, unlock, shared_ptr ref, caller's release", 2, 4, u"topicLookup"},
@@ -556,6 +557,12 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         {u"latest(), tryGetMessage() (double)", u"none", u"lock, unlock", 0, 2, u"latestDouble"},
         {u"latestWith(f)", u"none", u"lock, unlock", 0, 2, u"latestWith"},
         {u"tryGetMessageAndApply(f)", u"none", u"lock, unlock", 0, 2, u"tryGetMessageAndApply"},
+        {u"Bus new + drop", u"none: the last handle's release is a load",
+         u"none: std::shared_ptr's last release is a load too", 0, 0, u"busNewDrop"},
+        {u"removeTopic", u"shard lock, topic lock (closing), retired list's lock; + 1/256 of a "
+         u"hazard scan", u"map lock, unlock, slot lock, unlock (closing)", 3, 4, u"removeTopic", true},
+        {u"cleanupUnusedTopics, per topic removed", u"none (per call: its mutex, two visits "
+         u"of each shard's lock, one hazard scan)", u"none (per call: lock, unlock)", 0, 0, nullptr},
     };
     out << "Atomic read-modify-writes per operation (counted in the code; before this release "
            "a read also took the topic's spin lock: latest() and tryGetMessage() 3 with the "
@@ -569,8 +576,11 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         QString oursTime = u"—"_s, naiveTime = u"—"_s;
         if (row.function) {
             const QString f = QString::fromUtf16(row.function);
-            oursTime = ns(over(runs, coreOp(f, u"ours"_s)).median);
-            naiveTime = ns(over(runs, coreOp(f, u"naive"_s)).median);
+            const auto time = [&](const QString &impl) {
+                return row.timedPerRound ? coreNs(f, impl) : coreOp(f, impl);
+            };
+            oursTime = ns(over(runs, time(u"ours"_s)).median);
+            naiveTime = ns(over(runs, time(u"naive"_s)).median);
         }
         out << "| " << QString::fromUtf16(row.operation) << " | " << row.oursCount << " ("
             << QString::fromUtf16(row.ours) << ") | " << ns(row.oursCount * floors.exchange)
