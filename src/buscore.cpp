@@ -32,7 +32,7 @@ constexpr quint32 MaxShards = 256;
 constexpr quint32 TopicsPerShard = 128; // a capacity hint adds a shard per this many topics
 constexpr quint32 MinSlots = 8;
 // cleanupUnused() decides on at most this many topics per hazard scan (the room is allocated
-// before any shard lock is taken); a bus with more unused topics takes another round.
+// before any mark is set); a bus with more unused topics takes another round.
 constexpr std::size_t CleanupBatch = 1024;
 // What lock-free lookups may still read waits for a hazard scan until this many removed topics,
 // or this many bytes of replaced tables, have piled up: the scan's barrier (0.1 to 2 µs) is paid
@@ -657,9 +657,9 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
 // second visit sees. So a removed topic is unreachable and is freed at once. A topic some reader
 // holds a hazard on is released with a compare-exchange instead, and freed after a later scan.
 // One cleanup marks at a time per bus (Retired::cleaning), so every mark belongs to the running
-// call, which resolves each before it lets go of the mutex. Everything the rounds need is
-// reserved before the marks are set, and user code (destructors of values, watchers woken) runs
-// after the mutex is released.
+// call, which resolves each before it lets go of the mutex. Room for what a round collects
+// under the shard locks is made before its marks are set, and user code (destructors of values,
+// watchers woken) runs after the mutex is released.
 qsizetype BusCore::cleanupUnused()
 {
     Shard *shards = this->shards();
@@ -669,21 +669,23 @@ qsizetype BusCore::cleanupUnused()
     Cleanup work;
     Retired::Batch pending;
     std::optional<HazardScan> scan;
-    // With the mutex released: wake the watchers, free what was removed, and what waits for a
-    // scan (what a lookup was reading when it was released needs a scan made after that).
+    // With the mutex released: free what was removed and what waits for a scan (what a lookup
+    // was reading when it was released needs a scan made after that), then wake the watchers
+    // (the one step that may throw).
     const auto finish = [&] {
-        TopicWatchList::wake(work.toWake);
         for (TopicCore *topic : work.unreachable)
             topic->destroyUnreferenced();
-        if (!work.freeAfterScan.empty()) {
-            pending.topics.insert(pending.topics.end(), work.freeAfterScan.begin(), work.freeAfterScan.end());
+        Retired::Batch released;
+        released.topics = std::move(work.freeAfterScan);
+        if (!released.empty())
             scan.reset();
-        }
-        if (!pending.empty()) {
+        if (!pending.empty() || !released.empty()) {
             if (!scan)
                 scan.emplace();
             list->settle(std::move(pending), *scan);
+            list->settle(std::move(released), *scan);
         }
+        TopicWatchList::wake(work.toWake);
     };
     qsizetype removed = 0;
     try {

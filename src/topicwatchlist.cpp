@@ -84,7 +84,9 @@ private:
 
 void TopicWatchList::queue(const QString &name, bool created, std::vector<TopicWatchConnection *> *flagged)
 {
-    // The caller holds m_mutex (lockForAnnouncing).
+    // The caller holds m_mutex (lockForAnnouncing). Room first: a watcher flagged is one woken.
+    if (flagged->capacity() - flagged->size() < m_watchers.size())
+        flagged->reserve(std::max(flagged->size() + m_watchers.size(), 2 * flagged->capacity()));
     for (TopicWatchConnection *watcher : m_watchers) {
         if (watcher->push(name, created ? TopicEvent::Created : TopicEvent::Removed)) {
             watcher->ref();
