@@ -119,10 +119,4 @@ template <typename T>
 Expected<T> makeFailure(BusError error) { return Expected<T>(UnexpectTag{}, error); }
 }
 
-namespace detail {
-// Builds an Expected<T> from make(), which returns T (or nothing when T is void).
-template <typename T, typename F>
-Expected<T> makeExpected(F &&make) { if constexpr (std::is_void_v<T>) { make(); return {}; } else return make(); }
-}
-
 } // namespace DropSlot
