@@ -270,26 +270,53 @@ BusCore *BusCore::create(qsizetype capacity, Factory factory)
     return new (memory) BusCore(capacity, factory);
 }
 
-BusCore::Shard *BusCore::allocateShards()
+BusCore::Shard *BusCore::makeShards() const
 {
     // Each shard on its own cache line. An over-aligned operator new would leave the
     // allocator's fast path, so the block is aligned by hand, the address the allocator gave
     // kept just before the first shard.
     static_assert(std::is_trivially_destructible_v<Shard>);
     static_assert(sizeof(Shard) == 64, "a shard, its inline table included, is one cache line");
-    const auto make = [this] {
-        constexpr std::size_t Line = alignof(Shard);
-        void *block = ::operator new(sizeof(void *) + Line + sizeof(Shard) * m_shardCount);
-        const auto first = (reinterpret_cast<std::uintptr_t>(block) + sizeof(void *) + Line - 1)
-            & ~std::uintptr_t(Line - 1);
-        auto *fresh = reinterpret_cast<Shard *>(first);
-        reinterpret_cast<void **>(fresh)[-1] = block;
-        for (quint32 s = 0; s < m_shardCount; ++s)
-            new (&fresh[s]) Shard;
-        return fresh;
-    };
+    constexpr std::size_t Line = alignof(Shard);
+    void *block = ::operator new(sizeof(void *) + Line + sizeof(Shard) * m_shardCount);
+    const auto first = (reinterpret_cast<std::uintptr_t>(block) + sizeof(void *) + Line - 1)
+        & ~std::uintptr_t(Line - 1);
+    auto *fresh = reinterpret_cast<Shard *>(first);
+    reinterpret_cast<void **>(fresh)[-1] = block;
+    for (quint32 s = 0; s < m_shardCount; ++s)
+        new (&fresh[s]) Shard;
+    return fresh;
+}
+
+BusCore::Shard *BusCore::allocateShards()
+{
     // Another thread's first topic may get there first: its shards are kept.
-    return installOnce(m_shards, make, [this](Shard *lost) { freeShards(lost); });
+    return installOnce(m_shards, [this] { return makeShards(); }, [this](Shard *lost) { freeShards(lost); });
+}
+
+TopicCore *BusCore::createFirst(const NameKey &key)
+{
+    // A watcher registered before this call must hear of the topic: the usual path announces.
+    // (One registering meanwhile may or may not, as on the usual path.)
+    if (m_watchList.load(std::memory_order_acquire))
+        return nullptr;
+    Shard *fresh = makeShards();
+    TopicCore *topic = nullptr;
+    try {
+        topic = m_factory(key); // one reference: the table's
+    } catch (...) {
+        freeShards(fresh);
+        throw;
+    }
+    topic->refUnshared(); // and one for the caller
+    shardFor(fresh, key.hash()).insert(key.hash(), topic);
+    Shard *none = nullptr;
+    if (m_shards.compare_exchange_strong(none, fresh, std::memory_order_acq_rel, std::memory_order_acquire))
+        return topic;
+    // Another thread's first topic got there first; nobody saw ours.
+    topic->deref(2 * TopicCore::OneRef);
+    freeShards(fresh);
+    return nullptr;
 }
 
 void BusCore::freeShards(Shard *shards) noexcept
@@ -411,13 +438,15 @@ TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
     return nullptr;
 }
 
-qsizetype BusCore::Shard::indexOfMarked(quint64 hash, const TopicCore *topic) const noexcept
+qsizetype BusCore::Shard::indexOfMarked(quint64 hash, const TopicCore *topic, quint32 seen) const noexcept
 {
     static_assert(alignof(TopicCore) > Slot::Marked, "the mark is a bit no topic address has");
     // The table is never full: the probe ends at an empty slot if the topic is gone.
     const Slot *table = entries();
     const quint32 mask = this->mask();
     const quintptr wanted = Slot::markedWord(topic);
+    if (seen <= mask && table[seen].wordLocked() == wanted)
+        return seen;
     for (quint32 i = static_cast<quint32>(hash) & mask;; i = (i + 1) & mask) {
         const quintptr word = table[i].wordLocked();
         if (word == wanted)
@@ -524,7 +553,14 @@ TopicCore *BusCore::obtainSlowly(const NameKey &key)
                          "the returned topic handle is invalid", static_cast<long long>(key.size()));
         return nullptr;
     }
-    Shard &shard = shardFor(shardsForInsert(), key.hash());
+    Shard *shards = m_shards.load(std::memory_order_acquire);
+    if (Q_UNLIKELY(!shards)) {
+        // The bus's first topic goes into its shard before the shards are published: no lock.
+        if (TopicCore *first = createFirst(key))
+            return first;
+        shards = shardsForInsert();
+    }
+    Shard &shard = shardFor(shards, key.hash());
 
     // What a creation needs is allocated outside the lock: the topic, and a table when the
     // shard has none or must grow. If another thread creates the same name meanwhile, its
@@ -746,7 +782,7 @@ quint32 BusCore::markUnused(Shard *shards, quint32 first, std::vector<Entry> &ma
                     return;
                 }
                 table[i].mark();
-                marked.push_back(Entry{table[i].hashLocked(), topic});
+                marked.push_back(Entry{table[i].hashLocked(), topic, i});
             });
         }
         if (full)
@@ -764,13 +800,17 @@ qsizetype BusCore::removeMarked(Shard *shards, const HazardScan &scan, Cleanup &
         Shard &shard = shardFor(shards, marked[k].hash);
         // The topics were last read before the scan: ask for their cache lines before the lock
         // (the decision reads each one's count). The address only: one may be gone already.
-        for (std::size_t j = k; j < marked.size() && &shardFor(shards, marked[j].hash) == &shard; ++j)
-            prefetchLines(marked[j].topic);
+        const std::size_t first = k;
+        for (; k < marked.size() && &shardFor(shards, marked[k].hash) == &shard; ++k)
+            prefetchLines(marked[k].topic);
         work.removedHere.clear();
         shard.lock.lock();
-        for (; k < marked.size() && &shardFor(shards, marked[k].hash) == &shard; ++k) {
-            const auto [hash, topic] = marked[k];
-            const qsizetype index = shard.indexOfMarked(hash, topic);
+        // Last slot first: an erase moves only entries after its hole, which are decided by then,
+        // so the others are still where the first visit saw them (unless a cluster wraps around
+        // the table's end, or the table changed between the visits: then they are looked for).
+        for (std::size_t j = k; j-- > first;) {
+            const auto [hash, topic, seen] = marked[j];
+            const qsizetype index = shard.indexOfMarked(hash, topic, seen);
             if (index < 0)
                 continue; // removed meanwhile: the removal owns it now
             const bool unused = topic->onlyTableRefers();
@@ -797,7 +837,8 @@ qsizetype BusCore::removeMarked(Shard *shards, const HazardScan &scan, Cleanup &
                 for (std::size_t j = k; j < marked.size(); ++j) {
                     Shard &other = shardFor(shards, marked[j].hash);
                     const SpinLocker locker(other.lock);
-                    if (const qsizetype index = other.indexOfMarked(marked[j].hash, marked[j].topic); index >= 0)
+                    if (const qsizetype index = other.indexOfMarked(marked[j].hash, marked[j].topic, marked[j].index);
+                        index >= 0)
                         other.entries()[index].unmark();
                 }
                 throw;

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <latch>
 #include <optional>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -141,6 +142,36 @@ private Q_SLOTS:
                 QVERIFY(*found == held[std::size_t(i)]);
         }
         QCOMPARE(bus.cleanupUnusedTopics(), 0);
+    }
+
+    void cleanupInDenseClusters()
+    {
+        // Tables between 3/16 and 3/4 full have long clusters, some wrapping around the table's
+        // end. Cleanup removes a shard's unused topics last slot first, erasing each by moving
+        // later ones back: every held topic, moved or not, still resolves, and every unused one
+        // is gone.
+        std::mt19937 random(20261202);
+        for (int round = 0; round < 30; ++round) {
+            Bus<int> bus;
+            const int count = 50 + int(random() % 950);
+            std::vector<Topic<int>> held(static_cast<std::size_t>(count));
+            int kept = 0;
+            for (int i = 0; i < count; ++i) {
+                Topic<int> topic = bus.topic(u"dense/%1"_s.arg(i));
+                if (random() % 3 == 0) {
+                    held[std::size_t(i)] = topic;
+                    ++kept;
+                }
+            }
+            QCOMPARE(bus.cleanupUnusedTopics(), count - kept);
+            QCOMPARE(bus.topicCount(), kept);
+            for (int i = 0; i < count; ++i) {
+                const auto found = bus.findTopic(u"dense/%1"_s.arg(i));
+                QCOMPARE(found.has_value(), held[std::size_t(i)].isValid());
+                if (found)
+                    QVERIFY(*found == held[std::size_t(i)]);
+            }
+        }
     }
 
     void cleanupOfMoreThanOneVisitTakes()

@@ -93,11 +93,12 @@ private:
         void mark() noexcept { word.store(wordLocked() | Marked, std::memory_order_relaxed); }
         void unmark() noexcept { word.store(wordLocked() & ~Marked, std::memory_order_release); }
     };
-    //! A copy of a slot taken under the lock.
+    //! A copy of a slot taken under the lock, and where it was.
     struct Entry
     {
         quint64 hash;
         TopicCore *topic;
+        quint32 index;
     };
     //! A shard's first table, inside the shard: two slots, so one topic at the 3/4 load limit.
     static constexpr quint32 InlineSlots = 2;
@@ -138,8 +139,8 @@ private:
         //! when absent or when the table changed under the probe (ask again under the lock).
         TopicCore *findLockFree(const NameKey &key) const noexcept;
         //! The slot holding topic (whose hash is hash) marked by this cleanup, or -1 when it is
-        //! gone (a removal took it out meanwhile).
-        qsizetype indexOfMarked(quint64 hash, const TopicCore *topic) const noexcept;
+        //! gone (a removal took it out meanwhile); seen is where it was last, tried first.
+        qsizetype indexOfMarked(quint64 hash, const TopicCore *topic, quint32 seen) const noexcept;
         void insert(quint64 hash, TopicCore *topic) noexcept;
         void insertAt(quint32 index, quint64 hash, TopicCore *topic) noexcept;
         void eraseAt(quint32 index) noexcept;
@@ -170,6 +171,12 @@ private:
         return Q_LIKELY(shards) ? shards : allocateShards();
     }
     Shard *allocateShards();
+    //! A block of empty shards, not yet published.
+    Shard *makeShards() const;
+    //! The bus's first topic, inserted into fresh shards before they are published (no lock
+    //! taken); nullptr when another thread's shards got there first, or watchers must hear of
+    //! it (then the usual path creates it).
+    TopicCore *createFirst(const NameKey &key);
     void freeShards(Shard *shards) noexcept;
     Shard &shardFor(Shard *shards, quint64 hash) const noexcept { return shards[hash >> m_shardShift]; }
     //! What a cleanupUnused() call collects; room is made before marks are set.
