@@ -17,7 +17,11 @@
 // read turns replacing back on under the lock. If the batch's scan finds a reader still in one
 // of its nodes, replacing goes back on at once (readers are busy, and the nodes they hold are
 // scanned again with a later batch). A topic read now and then but published often (the
-// latest-only case) so pays for replacing nodes only between a read and the next batch.
+// latest-only case) so pays for replacing nodes only between a read and the next batch. A read
+// that finds replacing off turns it on only if reads come often: if fewer than RetireBatch
+// versions passed since the previous such read. A rarer reader copies the value under the lock
+// instead (what turning replacing on costs it too), and the publishes after it keep swapping in
+// place, with no batch to scan for that one read.
 // Why in-place swaps stay safe: the bit is cleared only together with installing a new node,
 // which no reader can have validated (a reader's re-check of its node requires the bit), and
 // once set on a node it stays set until that node is replaced. So a value is swapped in place
@@ -203,6 +207,16 @@ public:
         return 0;
     }
 
+    //! Called with the topic lock held by a reader that found lock-free reads off, with the
+    //! topic's version: whether reads come often enough to turn them on (the previous such read
+    //! was less than RetireBatch versions ago). Otherwise the reader copies.
+    bool readsComeOftenLocked(quint64 version) const noexcept
+    {
+        if (m_current.load(std::memory_order_relaxed) & SharedBit)
+            return true; // another reader turned them on meanwhile
+        return version - std::exchange(m_lockedReadVersion, version) < RetireBatch;
+    }
+
     //! Called with the topic lock held: switches lock-free reads on and protects the current
     //! node (nullptr before the first publish) with guard. Under the lock no publish can
     //! replace the node or switch reads off, so the hazard needs no re-check; the lock orders
@@ -257,6 +271,7 @@ private:
     // protectLocked() too, hence mutable).
     mutable std::atomic<quintptr> m_current{0};
     quint32 m_retiredCount = 0; // guarded by the topic lock, as are the lists
+    mutable quint64 m_lockedReadVersion = 0; // the version readsComeOftenLocked() last saw
     Node *m_retired = nullptr;  // replaced values, newest first
     Node *m_spare = nullptr;    // nodes without a value
 };

@@ -112,8 +112,17 @@ public:
         {
             if (m_guard.held() || m_guard.acquire()) {
                 // Lock-free reads are off (none yet, or a publish's scan found no reader): turn
-                // them on, which makes publishes replace nodes rather than swap values in place.
+                // them on, which makes publishes replace nodes rather than swap values in place,
+                // if reads come often; a rare reader copies (see nodecell.h).
                 SpinLocker locker(state.m_lock);
+                const quint64 stamp = state.m_stamp.load(std::memory_order_relaxed);
+                if (!state.m_cell.readsComeOftenLocked(TopicCore::versionOf(stamp))) {
+                    m_copy = state.m_cell.copyLocked();
+                    m_stamp = stamp;
+                    if (m_copy)
+                        m_value = &*m_copy;
+                    return;
+                }
                 if (auto *node = state.m_cell.protectLocked(m_guard)) {
                     m_value = &node->value;
                     m_stamp = node->stamp;
