@@ -624,6 +624,8 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
     if (const QString medians = machine.value(u"medians"_s); !medians.isEmpty() && medians != u"1")
         out << "; within a run, every `bench_floor` and `bench_core` row is measured " << medians
             << " times and its median kept (QTest `-median`)";
+    if (!machine.value(u"pinned"_s).isEmpty())
+        out << "; `bench_core` pinned to one CPU per run, another each run (`taskset`)";
     out << ") |\n\n";
 
     out << "Each figure is the median over the runs (smallest–largest in small print); each "
