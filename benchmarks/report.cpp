@@ -544,8 +544,9 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         {u"publish (QByteArray) once read lock-free", u"as above, + 1/64 (relock after the "
          u"batched hazard scan; replacing goes off with the batch unless a reader still holds "
          u"one of its values)", u"—", 3, 4, nullptr},
-        {u"first read after replacing went off", u"lock (switches it on; or, 64 or more "
-         u"versions after the previous such read, copies and leaves it off)",
+        {u"first read after replacing went off", u"lock (switches it on; 64 or more versions "
+         u"after it went off, copies instead and leaves it off: + the copy's ref and release "
+         u"for a QByteArray)",
          u"lock, unlock (every read)", 1, 2, nullptr},
         {u"publish (double, small trivially copyable)", u"lock", u"lock, unlock", 1, 2, nullptr},
         {u"subscribe + drop", u"ref, deref", u"lock, unlock, shared_ptr ref, deref", 2, 4,

@@ -296,10 +296,8 @@ BusCore::Shard *BusCore::allocateShards()
 
 TopicCore *BusCore::createFirst(const NameKey &key)
 {
-    // A watcher registered before this call must hear of the topic: the usual path announces.
-    // (One registering meanwhile may or may not, as on the usual path.)
-    if (m_watchList.load(std::memory_order_acquire))
-        return nullptr;
+    // No watcher to announce to: watchList() makes the shards before the watch list, so this
+    // compare-exchange fails once a watcher can exist, and the usual path announces.
     Shard *fresh = makeShards();
     TopicCore *topic = nullptr;
     try {
@@ -885,6 +883,11 @@ QStringList BusCore::topicNames() const
 
 TopicWatchList *BusCore::watchList()
 {
+    // The shards first: a bus's first topic skips the shard lock only while the bus has no
+    // shards (createFirst()), so once a watcher can exist every creation takes a shard's lock,
+    // where it is announced. A watcher that then lists the topics (watch, then list) sees the
+    // shards, and with them a topic createFirst() published.
+    shardsForInsert();
     return installOnce(m_watchList, [] { return new TopicWatchList; },
                        [](TopicWatchList *list) { list->deref(); });
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <DropSlot/DropSlot>
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QSemaphore>
 #include <QtCore/QThread>
@@ -574,6 +575,36 @@ private Q_SLOTS:
         bus.topic("after");
         QCoreApplication::processEvents();
         QCOMPARE(events.size(), 5);
+    }
+
+    void watchThenListCatchesARacingFirstTopic()
+    {
+        // Watch, then list: a bus's first topic, created by another thread meanwhile, is either
+        // listed or announced (what the MQTT bridge and the topic model rely on).
+        for (int round = 0; round < 300; ++round) {
+            Bus<int> bus;
+            QObject context;
+            QStringList announced;
+            std::atomic<bool> go{false};
+            std::thread creator([&] {
+                while (!go.load(std::memory_order_acquire)) { }
+                bus.topic("first");
+            });
+            go.store(true, std::memory_order_release);
+            Connection c = DropSlot::watchTopics(bus, &context, [&](const QString &name, TopicEvent) {
+                announced.append(name);
+            });
+            const QStringList listed = bus.topicNames();
+            creator.join();
+            if (listed.contains(u"first"_s))
+                continue;
+            // Waits for the announcement in 1 ms steps (QTRY's 50 ms steps would make this
+            // test take seconds).
+            const QDeadlineTimer deadline(5000);
+            while (!announced.contains(u"first"_s) && !deadline.hasExpired())
+                QTest::qWait(1);
+            QVERIFY2(announced.contains(u"first"_s), qPrintable(u"round %1"_s.arg(round)));
+        }
     }
 
     void watchTopicsFromManyThreadsKeepsEachNamesOrder()

@@ -318,8 +318,8 @@ private Q_SLOTS:
     }
 
     //! After a lock-free read, the scan of the next batch of replaced values finds no reader
-    //! and publishes go back to swapping in place: replaced values die at once again. The next
-    //! lock-free read turns replacing back on and sees the newest value.
+    //! and publishes go back to swapping in place: replaced values die at once again. A read
+    //! soon after that turns replacing back on and sees the newest value.
     void publishesSwapInPlaceAgainAfterAScan()
     {
         constexpr quint64 Batch = detail::NodeCell<Counted>::RetireBatch;

@@ -46,7 +46,8 @@ public:
     //! closed and its last value was seen. An unchanged topic costs one atomic load.
     Expected<T> tryGetMessage();
     //! tryGetMessage(), then f(const T &) on the value; Expected<R> of f's result. Like
-    //! latestWith(), f reads the value in place, with no copy, lock or reference count.
+    //! latestWith(), f reads the value in place, with no copy, lock or reference count (with
+    //! latestWith()'s exceptions).
     template <typename F>
     auto tryGetMessageAndApply(F &&f);
     //! Blocks until an unseen value exists, the topic closes (Disconnected) or deadline passes
@@ -62,7 +63,8 @@ public:
     //! The topic's current value (seen or not), if it ever had one. Does not mark it seen.
     std::optional<T> latest() const { return m_state ? m_state->latest() : std::nullopt; }
     //! f(const T &) on the current value, without a lock or a reference count: f reads the
-    //! value in place (or a copy of it, for small trivially copyable T).
+    //! value in place (or a copy of it, for small trivially copyable T, and for a read that
+    //! comes long after the topic's last reads: see the README's "Reads take no lock").
     template <typename F>
     auto latestWith(F &&f) const;
     //! True once the topic has a value.

@@ -64,7 +64,8 @@ public:
     qsizetype topicCount() const noexcept;
     QStringList topicNames() const;
 
-    //! The topic lifecycle watchers (created on first use; never freed before the bus).
+    //! The topic lifecycle watchers (created on first use, after the shards; never freed
+    //! before the bus).
     TopicWatchList *watchList();
 
 private:
@@ -174,8 +175,8 @@ private:
     //! A block of empty shards, not yet published.
     Shard *makeShards() const;
     //! The bus's first topic, inserted into fresh shards before they are published (no lock
-    //! taken); nullptr when another thread's shards got there first, or watchers must hear of
-    //! it (then the usual path creates it).
+    //! taken); nullptr when another thread's shards got there first (then the usual path
+    //! creates it).
     TopicCore *createFirst(const NameKey &key);
     void freeShards(Shard *shards) noexcept;
     Shard &shardFor(Shard *shards, quint64 hash) const noexcept { return shards[hash >> m_shardShift]; }

@@ -19,9 +19,10 @@
 // scanned again with a later batch). A topic read now and then but published often (the
 // latest-only case) so pays for replacing nodes only between a read and the next batch. A read
 // that finds replacing off turns it on only if reads come often: if fewer than RetireBatch
-// versions passed since the previous such read. A rarer reader copies the value under the lock
-// instead (what turning replacing on costs it too), and the publishes after it keep swapping in
-// place, with no batch to scan for that one read.
+// versions passed since replacing went off, or since the previous read that found it off. A
+// rarer reader copies the value under the lock instead (the lock that turning replacing on
+// takes too), and the publishes after it keep swapping in place, with no batch to scan for that
+// one read.
 // Why in-place swaps stay safe: the bit is cleared only together with installing a new node,
 // which no reader can have validated (a reader's re-check of its node requires the bit), and
 // once set on a node it stays set until that node is replaced. So a value is swapped in place
@@ -132,6 +133,7 @@ public:
         if (detach) {
             retired->head = std::exchange(m_retired, nullptr);
             m_retiredCount = 0;
+            m_offStamp = stamp; // reads that come soon after turn replacing back on
         }
         return true;
     }
@@ -208,13 +210,14 @@ public:
     }
 
     //! Called with the topic lock held by a reader that found lock-free reads off, with the
-    //! topic's version: whether reads come often enough to turn them on (the previous such read
-    //! was less than RetireBatch versions ago). Otherwise the reader copies.
-    bool readsComeOftenLocked(quint64 version) const noexcept
+    //! topic's stamp: whether reads come often enough to turn them on (replacing went off, or
+    //! the previous such read came, less than RetireBatch versions ago). Otherwise the reader
+    //! copies.
+    bool readsComeOftenLocked(quint64 stamp) const noexcept
     {
         if (m_current.load(std::memory_order_relaxed) & SharedBit)
             return true; // another reader turned them on meanwhile
-        return version - std::exchange(m_lockedReadVersion, version) < RetireBatch;
+        return versionOf(stamp) - versionOf(std::exchange(m_offStamp, stamp)) < RetireBatch;
     }
 
     //! Called with the topic lock held: switches lock-free reads on and protects the current
@@ -247,6 +250,8 @@ private:
             destroyValue(node); // the member's own destructor then finds no value
     }
     static quintptr addressOf(Node *node) noexcept { return reinterpret_cast<quintptr>(node); }
+    //! A topic's stamp is (version << 1) | closed (see TopicCore).
+    static quint64 versionOf(quint64 stamp) noexcept { return stamp >> 1; }
     //! Called with the topic lock held: lock-free reads on (publishes replace nodes). Release:
     //! a reader that sees the bit also sees the in-place swaps made before it.
     void shareLocked() const noexcept
@@ -271,7 +276,9 @@ private:
     // protectLocked() too, hence mutable).
     mutable std::atomic<quintptr> m_current{0};
     quint32 m_retiredCount = 0; // guarded by the topic lock, as are the lists
-    mutable quint64 m_lockedReadVersion = 0; // the version readsComeOftenLocked() last saw
+    // The stamp when replacing last went off, or readsComeOftenLocked() last ran; guarded by the
+    // topic lock.
+    mutable quint64 m_offStamp = 0;
     Node *m_retired = nullptr;  // replaced values, newest first
     Node *m_spare = nullptr;    // nodes without a value
 };

@@ -22,7 +22,8 @@ namespace DropSlot::detail {
 //! - small trivially copyable T (SeqlockCell): in words under a sequence lock; every read is
 //!   lock-free and writes no shared memory, and a publish makes no copy that counts references;
 //! - any other T (NodeCell): in a node that public reads (Sub, Topic) read in place under a
-//!   hazard pointer; internal reads (connections, async waits, publishIfChanged) copy under the
+//!   hazard pointer (a rare read of a topic whose replacing is off copies under the lock, see
+//!   nodecell.h); internal reads (connections, async waits, publishIfChanged) copy under the
 //!   lock, which for Qt's implicitly shared types is a reference count.
 template <typename T>
 class TopicState final : public TopicCore
@@ -75,7 +76,7 @@ public:
 
     //! The current value held for reading without a lock or a reference count where the cell
     //! allows (for the public reads): in place under a hazard pointer, or a copy (small
-    //! trivially copyable T, or no hazard slot left). User code runs while a Pin exists, never
+    //! trivially copyable T, no hazard slot left, or a rare read that leaves replacing off). User code runs while a Pin exists, never
     //! under the lock. Constructed in place (it owns a hazard slot): Pin pin(state);
     class Pin
     {
@@ -116,7 +117,7 @@ public:
                 // if reads come often; a rare reader copies (see nodecell.h).
                 SpinLocker locker(state.m_lock);
                 const quint64 stamp = state.m_stamp.load(std::memory_order_relaxed);
-                if (!state.m_cell.readsComeOftenLocked(TopicCore::versionOf(stamp))) {
+                if (!state.m_cell.readsComeOftenLocked(stamp)) {
                     m_copy = state.m_cell.copyLocked();
                     m_stamp = stamp;
                     if (m_copy)
