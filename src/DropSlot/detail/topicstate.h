@@ -76,8 +76,9 @@ public:
 
     //! The current value held for reading without a lock or a reference count where the cell
     //! allows (for the public reads): in place under a hazard pointer, or a copy (small
-    //! trivially copyable T, no hazard slot left, or a rare read that leaves replacing off). User code runs while a Pin exists, never
-    //! under the lock. Constructed in place (it owns a hazard slot): Pin pin(state);
+    //! trivially copyable T, no hazard slot left, or a rare read that leaves replacing off).
+    //! User code runs while a Pin exists, never under the lock. Constructed in place (it owns a
+    //! hazard slot): Pin pin(state);
     class Pin
     {
     public:
@@ -117,13 +118,8 @@ public:
                 // if reads come often; a rare reader copies (see nodecell.h).
                 SpinLocker locker(state.m_lock);
                 const quint64 stamp = state.m_stamp.load(std::memory_order_relaxed);
-                if (!state.m_cell.readsComeOftenLocked(stamp)) {
-                    m_copy = state.m_cell.copyLocked();
-                    m_stamp = stamp;
-                    if (m_copy)
-                        m_value = &*m_copy;
-                    return;
-                }
+                if (!state.m_cell.readsComeOftenLocked(stamp))
+                    return keep(state.m_cell.copyLocked(), stamp);
                 if (auto *node = state.m_cell.protectLocked(m_guard)) {
                     m_value = &node->value;
                     m_stamp = node->stamp;
@@ -132,8 +128,13 @@ public:
             }
             // No hazard slot (nested too deep, or a thread that is ending): copy instead.
             Snapshot snapshot = state.read();
-            m_copy = std::move(snapshot.value);
-            m_stamp = snapshot.stamp;
+            keep(std::move(snapshot.value), snapshot.stamp);
+        }
+        //! Holds a copy of the value as the one read.
+        void keep(std::optional<T> copy, quint64 stamp)
+        {
+            m_copy = std::move(copy);
+            m_stamp = stamp;
             if (m_copy)
                 m_value = &*m_copy;
         }
