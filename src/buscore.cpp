@@ -674,7 +674,12 @@ std::optional<qsizetype> BusCore::remove(QAnyStringView name)
     const qsizetype subscribers = topic->subscriberCount();
     if (mustWake)
         topic->wakeAfterClose();
-    retireTopic(topic); // a lookup may have found it just before the erase
+    // A lookup of another thread may have found it just before the erase: it waits for a scan,
+    // unless no other thread can be looking up.
+    if (unreadByOthers(topic))
+        topic->deref();
+    else
+        retireTopic(topic);
     return subscribers;
 }
 

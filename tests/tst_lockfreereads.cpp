@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -453,6 +454,40 @@ private Q_SLOTS:
         QCOMPARE(Counted::live.load(), before);
     }
 
+    //! A scan by a thread that reads alone skips the barrier; one made while another thread is
+    //! inside a read must see that thread's hazard and keep the value it reads.
+    void valueReadByAnotherThreadDuringAScanIsKept()
+    {
+        constexpr quint64 Batch = detail::NodeCell<Counted>::RetireBatch;
+        Bus<Counted> bus;
+        Topic<Counted> topic = bus.topic(u"counted"_s);
+        topic.publish(Counted(1));
+        std::promise<void> inside;
+        std::promise<void> published;
+        bool intact = false;
+        std::thread reader([&] {
+            Sub<Counted> sub = topic.subscribe();
+            intact = *sub.latestWith([&](const Counted &c) {
+                inside.set_value();
+                published.get_future().wait();
+                return c.n == 1 && decodes(c.bytes, 1);
+            });
+        });
+        inside.get_future().wait();
+        // Reads here too keep replacing on: a value the scan wrongly freed would be reused.
+        Sub<Counted> own = topic.subscribe();
+        quint64 n = 1;
+        bool ownReadsRight = true;
+        for (quint64 i = 0; i < 2 * Batch; ++i) {
+            topic.publish(Counted(++n));
+            ownReadsRight &= *own.latestWith([](const Counted &c) { return c.n; }) == n;
+        }
+        published.set_value();
+        reader.join();
+        QVERIFY(ownReadsRight);
+        QVERIFY(intact);
+    }
+
     //! Lookups find topics without the shard lock while other threads remove topics, clean up,
     //! and grow the table: every lookup returns the topic of the name it asked for.
     void lookupsRaceRemovalCleanupAndGrowth()
@@ -541,6 +576,36 @@ private Q_SLOTS:
         bus.cleanupUnusedTopics();
         QCOMPARE(Counted::live.load(), before);
         QCOMPARE(bus.topicCount(), 0);
+    }
+
+    //! A removed topic is freed at once while no other running thread has read lock-free (none
+    //! can be looking it up); otherwise it waits for a scan.
+    void removedTopicIsFreedAtOnceOnlyWhenNoOtherThreadReads()
+    {
+        const int before = Counted::live.load();
+        Bus<Counted> bus;
+        bus.topic(u"a"_s).publish(Counted(1));
+        QCOMPARE(bus.removeTopic(u"a"_s), std::optional<qsizetype>(0));
+        QCOMPARE(Counted::live.load(), before);
+
+        Topic<Counted> other = bus.topic(u"b"_s);
+        std::promise<void> read;
+        std::promise<void> removed;
+        std::thread reader([&] {
+            Sub<Counted> sub = other.subscribe();
+            sub.latestWith([](const Counted &) { return 0; });
+            read.set_value();
+            removed.get_future().wait();
+        });
+        read.get_future().wait();
+        bus.topic(u"a"_s).publish(Counted(2));
+        QCOMPARE(bus.removeTopic(u"a"_s), std::optional<qsizetype>(0));
+        const int keptWhileReaderRuns = Counted::live.load() - before;
+        removed.set_value();
+        reader.join();
+        QCOMPARE(keptWhileReaderRuns, 1);
+        bus.cleanupUnusedTopics();
+        QCOMPARE(Counted::live.load(), before);
     }
 
     //! Threads that read once and end give their hazard slots back for later threads.

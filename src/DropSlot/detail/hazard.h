@@ -22,6 +22,9 @@
 // every CPU and fails: R never touches N. Where membarrier is not available (old kernels,
 // seccomp), readers put a seq_cst fence between the store and the re-check and the reclaimer
 // uses one too: the textbook form, slower for readers, equally correct.
+// A reclaimer that is the only thread holding a slot record skips the barrier: no other thread
+// can have a hazard store in flight, and one that registers after the reclaimer looked cannot
+// reach what was replaced (a seq_cst fence on each side; see othersRegistered() in hazard.cpp).
 //
 // ThreadSanitizer does not model the barrier, and needs not: in every execution it observes,
 // a node is freed only after the reclaimer read a slot value that the reader released after its
@@ -63,6 +66,10 @@ DROPSLOT_EXPORT ReaderSlots *registerReaderThread() noexcept;
 
 //! The sum of every record's topicBalance (exact when no thread is creating or destroying one).
 DROPSLOT_EXPORT qint64 topicBalanceOfAllThreads() noexcept;
+
+//! True when the calling thread is the only one holding a slot record and holds no hazard on
+//! node: a node replaced before the call may then be reused at once, with no scan.
+DROPSLOT_EXPORT bool unreadByOthers(const void *node) noexcept;
 
 //! The hazards of every thread, snapshotted after the heavy barrier: a node not among them,
 //! replaced before the snapshot, is read by nobody and may be reused.
