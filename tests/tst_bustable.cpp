@@ -121,6 +121,53 @@ private Q_SLOTS:
         QCOMPARE(bus.topicCount(), Count - (Count + 2) / 3);
     }
 
+    void smallBusesAgainstAModel()
+    {
+        // A few topics over eight shards, most in the shards' inline tables, some grown out of
+        // them and back: lookups of present and absent names, creations, removals and cleanup
+        // in any order, checked against what should exist.
+        std::mt19937 random(20261203);
+        for (int round = 0; round < 300; ++round) {
+            Bus<int> bus;
+            const int names = 2 + int(random() % 20);
+            std::vector<Topic<int>> held(static_cast<std::size_t>(names));
+            std::vector<bool> exists(static_cast<std::size_t>(names), false);
+            const auto name = [round](int i) { return u"small/%1/%2"_s.arg(round).arg(i); };
+            for (int step = 0; step < 60; ++step) {
+                const int i = int(random() % unsigned(names));
+                const auto k = static_cast<std::size_t>(i);
+                switch (random() % 4) {
+                case 0:
+                case 1:
+                    held[k] = bus.topic(name(i));
+                    exists[k] = true;
+                    break;
+                case 2:
+                    QCOMPARE(bus.removeTopic(name(i)).has_value(), bool(exists[k]));
+                    exists[k] = false;
+                    held[k] = Topic<int>();
+                    break;
+                default:
+                    if (random() % 2)
+                        held[k] = Topic<int>(); // unused now: cleanup takes it
+                    bus.cleanupUnusedTopics();
+                    for (int j = 0; j < names; ++j)
+                        exists[std::size_t(j)] = exists[std::size_t(j)] && held[std::size_t(j)].isValid();
+                    break;
+                }
+                int count = 0;
+                for (int j = 0; j < names; ++j) {
+                    const auto found = bus.findTopic(name(j));
+                    QCOMPARE(found.has_value(), bool(exists[std::size_t(j)]));
+                    if (found && held[std::size_t(j)].isValid())
+                        QVERIFY(*found == held[std::size_t(j)]);
+                    count += exists[std::size_t(j)] ? 1 : 0;
+                }
+                QCOMPARE(bus.topicCount(), count);
+            }
+        }
+    }
+
     void cleanupLeavesShardsWithNothingToRemove()
     {
         // Every topic held: cleanup removes nothing and changes nothing.
