@@ -102,6 +102,24 @@ public:
         return mine && acquire(mine);
     }
 
+    //! acquire() for a reader that protects a node before it takes any other slot: the slot
+    //! stays empty until protect() (a store less per read). A slot taken this way and never
+    //! protected may be taken again by a nested read, which leaves it empty when it is done.
+    bool acquireUnmarked() noexcept
+    {
+        ReaderSlots *mine = readerSlots();
+        if (Q_UNLIKELY(!mine))
+            return false;
+        for (std::atomic<const void *> &slot : mine->hazard) {
+            if (Q_LIKELY(!slot.load(std::memory_order_relaxed))) {
+                m_slot = &slot;
+                m_fence = mine->fence;
+                return true;
+            }
+        }
+        return false;
+    }
+
     //! acquire() with the thread's slots already at hand (a reader that needs two).
     bool acquire(ReaderSlots *mine) noexcept
     {

@@ -155,7 +155,7 @@ public:
         if constexpr (!UsesSeqlock) {
             // The guard gives its slot back before the Pin of the slow path takes one.
             HazardGuard guard;
-            if (Q_LIKELY(guard.acquire())) {
+            if (Q_LIKELY(guard.acquireUnmarked())) {
                 if (const quintptr word = m_cell.protect(guard); Q_LIKELY(word)) {
                     if (const auto *node = Cell::nodeOf(word))
                         return f(&node->value, node->stamp);
