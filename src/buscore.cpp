@@ -648,18 +648,18 @@ TopicCore *BusCore::find(QAnyStringView name) const
     return topic;
 }
 
-std::optional<qsizetype> BusCore::remove(QAnyStringView name)
+qsizetype BusCore::remove(QAnyStringView name)
 {
     const NameKey key(name);
     Shard *shards = this->shards();
     if (key.isEmpty() || !shards)
-        return std::nullopt;
+        return -1;
     Shard &shard = shardFor(shards, key.hash());
     shard.lock.lock();
     const qsizetype index = shard.indexOf(key);
     if (index < 0) {
         shard.lock.unlock();
-        return std::nullopt;
+        return -1;
     }
     TopicCore *topic = shard.entries()[index].topicLocked();
     shard.eraseAt(static_cast<quint32>(index));

@@ -71,10 +71,15 @@ public:
     //! The names of the bus's topics, in no particular order.
     QStringList topicNames() const { return d->topicNames(); }
     //! Removes and closes the topic; returns its subscriber count, or nullopt if it did not
-    //! exist. Later topic(name) calls create a new, open topic. Lookups take no lock, so the
-    //! bus lets go of a removed topic in batches (within 256 removals, at the next
-    //! cleanupUnusedTopics(), or with the bus): only then is a topic nobody holds freed.
-    std::optional<qsizetype> removeTopic(QAnyStringView name) const { return d->remove(name); }
+    //! exist. Later topic(name) calls create a new, open topic. Lookups take no lock: while
+    //! other threads read, the bus lets go of removed topics in batches (within 256 removals,
+    //! at the next cleanupUnusedTopics(), or with the bus), so only then is a topic nobody
+    //! holds freed; a thread that reads alone frees it at once.
+    std::optional<qsizetype> removeTopic(QAnyStringView name) const
+    {
+        const qsizetype subscribers = d->remove(name);
+        return subscribers >= 0 ? std::optional<qsizetype>(subscribers) : std::nullopt;
+    }
     //! Removes the topics that nobody but the bus refers to (no Topic, Sub or connection);
     //! returns how many, and frees them and the removed topics still pending. A publisher
     //! holding a Topic never loses it to cleanup.
