@@ -579,10 +579,10 @@ TopicCore *BusCore::obtainSlowly(const NameKey &key)
             freshSlots = allocateTable(freshCapacity);
         }
     };
-    // An empty shard almost surely lacks the name, and its inline table has room for it:
-    // prepare the topic before the first lock, so a shard's first topic takes the lock once.
-    if (shard.count.load(std::memory_order_relaxed) == 0)
-        prepare(0, false);
+    // obtain() found no topic of this name without the lock (or the shard was empty): the
+    // name is almost surely absent. The topic, and a larger table if the shard looks full, are
+    // made before the first lock, so a creation takes the lock once.
+    prepare(shard.capacity(), shard.needsGrowth());
 
     shard.lock.lock();
     quint32 vacant = 0;
