@@ -95,10 +95,13 @@ private:
     Sub(State *state, quint64 seen) noexcept : m_state(state), m_seen(seen) { }
 
     quint64 seen() const noexcept { return m_link ? m_link->seen() : m_seen; }
-    bool markSeen(quint64 version) noexcept
+    bool markSeen(quint64 version) noexcept { return markSeen(m_link, version); }
+    //! markSeen() with m_link loaded before (a read that checked it already: the compiler cannot
+    //! keep it across the hazard slot's stores).
+    bool markSeen(detail::SubLink *link, quint64 version) noexcept
     {
-        if (m_link)
-            return m_link->claim(version);
+        if (link)
+            return link->claim(version);
         m_seen = version;
         return true;
     }
@@ -162,14 +165,15 @@ auto Sub<T>::tryGetMessageAndApply(F &&f)
     if (Q_UNLIKELY(!m_state))
         return detail::makeFailure<R>(BusError::disconnected());
     const quint64 stamp = m_state->stamp();
-    if (TopicCore::versionOf(stamp) <= seen())
+    detail::SubLink *const link = m_link; // only this Sub's own calls change it
+    if (TopicCore::versionOf(stamp) <= (link ? link->seen() : m_seen))
         return detail::makeFailure<R>(TopicCore::isClosedStamp(stamp) ? BusError::disconnected()
                                                                       : BusError::empty());
     // f is user code: it runs only on a version this Sub has claimed. What comes out of the
     // pinned read is a std::optional (or a bool), which compilers keep in registers; the
     // Expected is built after.
-    const auto claim = [this](const T *value, quint64 pinned) {
-        return value && markSeen(TopicCore::versionOf(pinned));
+    const auto claim = [this, link](const T *value, quint64 pinned) {
+        return value && markSeen(link, TopicCore::versionOf(pinned));
     };
     if constexpr (std::is_void_v<R>) {
         const bool ran = m_state->withPinned([&](const T *value, quint64 pinned) {
