@@ -561,9 +561,9 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         {u"tryGetMessageAndApply(f)", u"none", u"lock, unlock", 0, 2, u"tryGetMessageAndApply"},
         {u"Bus new + drop", u"none: the last handle's release is a load",
          u"none: std::shared_ptr's last release is a load too", 0, 0, u"busNewDrop"},
-        {u"removeTopic", u"shard lock, topic lock (closing); the topic freed at once by a "
-         u"thread reading alone, else + the retired list's lock and 1/256 of a hazard scan",
-         u"map lock, unlock, slot lock, unlock (closing)", 2, 4, u"removeTopic", true},
+        {u"removeTopic", u"shard lock, topic lock (closing), a fence before it frees the topic "
+         u"(with other threads reading: the retired list's lock instead, + 1/256 of a hazard "
+         u"scan)", u"map lock, unlock, slot lock, unlock (closing)", 3, 4, u"removeTopic", true},
         {u"cleanupUnusedTopics, per topic removed", u"none (per call: its mutex, two visits "
          u"of each shard's lock, one hazard scan)", u"none (per call: lock, unlock)", 0, 0, nullptr},
     };

@@ -49,17 +49,12 @@ bool asymmetricBarrierAvailable()
 //! Whether a thread other than the caller holds a record: only such a thread can have a hazard
 //! store still on its way, which the heavy barrier must make visible. With the caller alone, its
 //! own slots are exact (program order) and a thread that registers later cannot reach what the
-//! caller replaced. The store-buffering pattern (the caller stores the replacement, then loads
-//! the records; a newcomer stores its record, then loads the pointer) needs a full barrier on
-//! both sides; as for the hazards themselves, the rare side pays: a registering thread runs the
-//! heavy barrier, which orders the caller's replacement before its loads of the records or the
-//! newcomer's record before them (see hazard.h). Without membarrier, a fence on each side.
+//! caller replaced: the fence here and the one at the end of registerReaderThread() order the
+//! replacement before the record's load or the registration before the newcomer's first load of
+//! the replaced pointer (the store-buffering pattern, with a seq_cst fence on either side).
 bool othersRegistered(const ReaderSlots *mine)
 {
-    if (asymmetricBarrierAvailable())
-        std::atomic_signal_fence(std::memory_order_seq_cst); // the compiler keeps the order
-    else
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     for (ReaderSlots *r = s_readers.load(std::memory_order_acquire); r; r = r->next) {
         // Acquire: a record given back by an ended thread carries that thread's reads with it.
         if (r != mine && r->inUse.load(std::memory_order_acquire))
@@ -123,15 +118,12 @@ ReaderSlots *registerReaderThread() noexcept
         mine->next = s_readers.load(std::memory_order_relaxed);
         s_readers.store(mine, std::memory_order_release);
     }
-    // Pairs with othersRegistered(): a thread that did not see this record has its
-    // replacements seen by every load this thread makes from here on.
-    if (!heavyBarrier()) {
-        mine->inUse.store(false, std::memory_order_release); // read under the topic locks
-        return nullptr;
-    }
     mine->fence = fence;
     t_exit.mine = mine;
     t_readerSlots = mine;
+    // Pairs with othersRegistered(): a scan that did not see this record has its replacements
+    // seen by every load this thread makes from here on.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     return mine;
 }
 

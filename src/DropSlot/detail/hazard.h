@@ -24,8 +24,7 @@
 // uses one too: the textbook form, slower for readers, equally correct.
 // A reclaimer that is the only thread holding a slot record skips the barrier: no other thread
 // can have a hazard store in flight, and one that registers after the reclaimer looked cannot
-// reach what was replaced (registering runs the heavy barrier; see othersRegistered() in
-// hazard.cpp).
+// reach what was replaced (a seq_cst fence on each side; see othersRegistered() in hazard.cpp).
 //
 // ThreadSanitizer does not model the barrier, and needs not: in every execution it observes,
 // a node is freed only after the reclaimer read a slot value that the reader released after its
