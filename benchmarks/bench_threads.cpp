@@ -2,7 +2,7 @@
 // The cases that do not fit QBENCHMARK: several threads at once, memory, and delivery into a
 // receiving thread. Each case measures DropSlot beside a baseline in the same run: the
 // hand-written bus in naivebus.h, a Qt::QueuedConnection signal, and the bare floor (thread
-// start, a contended atomic, an event-loop wake-up).
+// start, a contended atomic, an event-loop wake-up, a bare posted event's latency).
 //
 //   bench_threads                    every case
 //   bench_threads --only a,b         only the named cases (contended, threads16, memory,
@@ -364,6 +364,20 @@ Q_SIGNALS:
     void updated(const Sample &sample);
 };
 
+//! A bare posted event carrying a Sample: the latency floor (one allocation, postEvent, the
+//! receiving thread's wake-up and dispatch), which both DropSlot and a queued signal build on.
+class SampleEvent : public QEvent
+{
+public:
+    static QEvent::Type type()
+    {
+        static const auto registered = QEvent::Type(QEvent::registerEventType());
+        return registered;
+    }
+    explicit SampleEvent(const Sample &carried) : QEvent(type()), sample(carried) {}
+    Sample sample;
+};
+
 //! The receiving object; lives in the main thread, which runs the event loop.
 class Receiver : public QObject
 {
@@ -389,6 +403,15 @@ public Q_SLOTS:
             latenciesNs.push_back(nowNs() - sample.sentNs);
         if (sample.seq == last && onFinal)
             onFinal();
+    }
+
+public:
+    bool event(QEvent *event) override
+    {
+        if (event->type() != SampleEvent::type())
+            return QObject::event(event);
+        take(static_cast<SampleEvent *>(event)->sample);
+        return true;
     }
 };
 
@@ -459,12 +482,13 @@ int childDelivery(const QString &variant, qint64 count, Pacing pacing, qint64 wo
         receiver.latenciesNs.reserve(std::size_t(count));
 
     const bool ours = variant == u"dropslot";
+    const bool bareEvents = variant == u"event";
     DropSlot::Bus<Sample> bus;
     DropSlot::Topic<Sample> topic = bus.topic("delivery");
     Emitter emitter;
     if (ours)
         DropSlot::connect(topic, &receiver, &Receiver::take, {.deliverCurrent = false});
-    else
+    else if (!bareEvents)
         QObject::connect(&emitter, &Emitter::updated, &receiver, &Receiver::take,
                          Qt::QueuedConnection);
 
@@ -492,6 +516,8 @@ int childDelivery(const QString &variant, qint64 count, Pacing pacing, qint64 wo
                 lastPublishNs = nowNs();
             if (ours)
                 topic.publish(sample);
+            else if (bareEvents)
+                QCoreApplication::postEvent(&receiver, new SampleEvent(sample));
             else
                 Q_EMIT emitter.updated(sample);
         }
@@ -605,14 +631,16 @@ void caseDelivery()
 void caseLatency()
 {
     // 2,000 updates at 1,000/s per child; the variants alternate, twice each, and the
-    // percentiles come from all their samples, so load that comes and goes hits both alike.
+    // percentiles come from all their samples, so load that comes and goes hits all alike.
+    // "event" posts bare events: the floor under both others.
     constexpr int Updates = 2000;
     constexpr int Segments = 2;
-    std::vector<double> samples[2];
-    double slotCalls[2] = {0, 0};
-    const char *variants[2] = {"dropslot", "queued"};
+    constexpr int Variants = 3;
+    std::vector<double> samples[Variants];
+    double slotCalls[Variants] = {0, 0, 0};
+    const char *variants[Variants] = {"dropslot", "queued", "event"};
     for (int segment = 0; segment < Segments; ++segment) {
-        for (int v = 0; v < 2; ++v) {
+        for (int v = 0; v < Variants; ++v) {
             const ChildResult child = runChild({QStringLiteral("latency"),
                                                 QString::fromLatin1(variants[v]),
                                                 QString::number(Updates)});
@@ -620,7 +648,7 @@ void caseLatency()
             slotCalls[v] += child.values.value(QStringLiteral("slotCalls"), 0);
         }
     }
-    for (int v = 0; v < 2; ++v) {
+    for (int v = 0; v < Variants; ++v) {
         result("latency", variants[v], "p50us", Bench::percentile(samples[v], 0.50) / 1e3);
         result("latency", variants[v], "p99us", Bench::percentile(samples[v], 0.99) / 1e3);
         result("latency", variants[v], "slotCalls", slotCalls[v]);

@@ -188,7 +188,8 @@ struct Floors
     double load = NaN, exchange = NaN, increment = NaN, spin = NaN, mutex = NaN, alloc = NaN,
            miss = NaN, qbenchmark = NaN, refPair = NaN, lockedCopy = NaN, lockedPublish = NaN,
            hash = NaN, threadStart = NaN, contended = NaN, wakeupUs = NaN,
-           deliveries = NaN, loadCall = NaN, hazardRead = NaN;
+           deliveries = NaN, loadCall = NaN, hazardRead = NaN, eventLatencyP50 = NaN,
+           eventLatencyP99 = NaN;
 };
 
 struct Case
@@ -431,13 +432,16 @@ QList<Case> cases()
          delivery(u"dropslot"_s, u"maxEventsPerTurn 1M"_s),
          delivery(u"queued"_s, u"maxEventsPerTurn 1M"_s), constant(1), u"≤ 1"_s, false, 0,
          QString(), QString(), {}, u"events per loop turn"_s});
+    // Both deliveries sit on a posted event's wake-up: the floor says how far either can get.
     for (const char16_t *p : {u"p50", u"p99"}) {
         const QString q = QString::fromUtf16(p);
+        const bool median = q == u"p50";
         add({u"delivery"_s, u"publish → slot latency at 1,000 updates/s, "_s + q, u"µs"_s,
              harness(u"latency"_s, u"dropslot"_s, q + u"us"_s),
-             harness(u"latency"_s, u"queued"_s, q + u"us"_s),
-             [q](const Run &r) { return get(r, u"threads/latency/queued/"_s + q + u"us"_s); },
-             u"≤ queued"_s, false, 0, QString(), QString(), {}, u"latency "_s + q});
+             harness(u"latency"_s, u"queued"_s, q + u"us"_s), {}, QString(), false, 1.0,
+             QString(), u"a bare posted event, same pacing"_s,
+             [median](const Floors &f) { return median ? f.eventLatencyP50 : f.eventLatencyP99; },
+             u"latency "_s + q});
     }
     return c;
 }
@@ -483,14 +487,14 @@ QString verdict(const Case &c, const Evaluated &e)
         return u"not measured"_s;
     if (!e.hasTarget && c.requiredRatio <= 0)
         return u"—"_s;
-    if (e.targetMet && e.ratioMet)
+    if ((e.targetMet || !e.hasTarget) && e.ratioMet)
         return u"**met**"_s;
     QStringList missed;
     if (e.hasTarget && !e.targetMet)
         missed.append(u"target"_s);
     if (!e.ratioMet) {
         QString ratio = formatRatio(c.requiredRatio) + u" ratio"_s;
-        if (!std::isnan(e.ceiling) && e.ceiling < c.requiredRatio)
+        if (!std::isnan(e.ceiling))
             ratio += u" (floor allows at most "_s + formatRatio(e.ceiling) + u')';
         missed.append(ratio);
     }
@@ -521,6 +525,8 @@ Floors floorsOf(const std::vector<Run> &runs)
     f.contended = m(u"threads/contended/floor/Mpublishes/s"_s, 1);
     f.wakeupUs = m(u"threads/delivery/floor/receiverCpuUsPerEvent"_s, 1);
     f.deliveries = m(u"threads/delivery/dropslot/events 1M"_s, 1);
+    f.eventLatencyP50 = m(u"threads/latency/event/p50us"_s, 1);
+    f.eventLatencyP99 = m(u"threads/latency/event/p99us"_s, 1);
     return f;
 }
 
