@@ -494,8 +494,13 @@ QString verdict(const Case &c, const Evaluated &e)
         missed.append(u"target"_s);
     if (!e.ratioMet) {
         QString ratio = formatRatio(c.requiredRatio) + u" ratio"_s;
+        QStringList notes;
+        if (formatRatio(e.ratio.median) == formatRatio(c.requiredRatio))
+            notes.append(u"here "_s + QString::number(e.ratio.median, 'f', 3) + u"×"_s);
         if (!std::isnan(e.ceiling))
-            ratio += u" (floor allows at most "_s + formatRatio(e.ceiling) + u')';
+            notes.append(u"floor allows at most "_s + formatRatio(e.ceiling));
+        if (!notes.isEmpty())
+            ratio += u" ("_s + notes.join(u"; "_s) + u')';
         missed.append(ratio);
     }
     return u"missed: "_s + missed.join(u", "_s);
@@ -542,6 +547,7 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         int oursCount, naiveCount;
         const char16_t *function; // bench_core row of the time, if any
         bool timedPerRound = false; // the row reports a median of rounds (coreNs), not QBENCHMARK
+        int oursFences = 0;         // seq_cst fences, priced like an RMW (x86 makes one of each)
     } rows[] = {
         {u"topic lookup, existing topic", u"ref (a compare-exchange), caller's release",
          u"lock, unlock, shared_ptr ref, caller's release", 2, 4, u"topicLookup"},
@@ -567,9 +573,10 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
         {u"tryGetMessageAndApply(f)", u"none", u"lock, unlock", 0, 2, u"tryGetMessageAndApply"},
         {u"Bus new + drop", u"none: the last handle's release is a load",
          u"none: std::shared_ptr's last release is a load too", 0, 0, u"busNewDrop"},
-        {u"removeTopic", u"shard lock, topic lock (closing), a fence before it frees the topic "
-         u"(with other threads reading: the retired list's lock instead, + 1/256 of a hazard "
-         u"scan)", u"map lock, unlock, slot lock, unlock (closing)", 3, 4, u"removeTopic", true},
+        {u"removeTopic", u"shard lock, topic lock (closing); the fence checks whether other "
+         u"threads read: if none does, the topic is freed at once, else + the retired list's "
+         u"lock and 1/256 of a hazard scan", u"map lock, unlock, slot lock, unlock (closing)", 2, 4,
+         u"removeTopic", true, 1},
         {u"cleanupUnusedTopics, per topic removed", u"none (per call: its mutex, two visits "
          u"of each shard's lock, one hazard scan)", u"none (per call: lock, unlock)", 0, 0, nullptr},
     };
@@ -577,7 +584,7 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
            "a read also took the topic's spin lock: latest() and tryGetMessage() 3 with the "
            "caller's release, latestWith() and tryGetMessageAndApply() 3; a lookup took the "
            "shard's spin lock: 3). The floor is the "
-           "RMW count times an uncontended atomic exchange here ("
+           "RMW count (a fence counted as one) times an uncontended atomic exchange here ("
         << ns(floors.exchange) << "); a hazard-protected read adds no RMW and no fence.\n\n";
     out << "| operation | ours: RMWs | ours: floor | ours: measured | naive: RMWs | naive: floor "
            "| naive: measured |\n|---|---|---|---|---|---|---|\n";
@@ -591,8 +598,11 @@ void writeRmwTable(QTextStream &out, const std::vector<Run> &runs, const Floors 
             oursTime = ns(over(runs, time(u"ours"_s)).median);
             naiveTime = ns(over(runs, time(u"naive"_s)).median);
         }
-        out << "| " << QString::fromUtf16(row.operation) << " | " << row.oursCount << " ("
-            << QString::fromUtf16(row.ours) << ") | " << ns(row.oursCount * floors.exchange)
+        const QString fences = row.oursFences ? u" + "_s + QString::number(row.oursFences)
+                + (row.oursFences == 1 ? u" fence"_s : u" fences"_s) : QString();
+        out << "| " << QString::fromUtf16(row.operation) << " | " << row.oursCount << fences
+            << " (" << QString::fromUtf16(row.ours) << ") | "
+            << ns((row.oursCount + row.oursFences) * floors.exchange)
             << " | " << oursTime << " | " << row.naiveCount << " ("
             << QString::fromUtf16(row.naive) << ") | " << ns(row.naiveCount * floors.exchange)
             << " | " << naiveTime << " |\n";
@@ -728,7 +738,8 @@ void writeMarkdown(QTextStream &out, const QList<Case> &all, const std::vector<R
            "over the same span. Rows marked \"slot works 5 µs\" give the slot 5 µs of busy work "
            "per call (about a label update), so the receiver cannot keep up with the publisher. "
            "Latency: updates at 1,000/s, each carrying its `steady_clock` send time, 2 s per "
-           "process, the two variants alternating twice; percentiles over all samples.\n\n";
+           "process, the variants alternating twice (DropSlot, the queued signal, and a bare "
+           "posted event for the floor); percentiles over all samples.\n\n";
     table(u"delivery"_s, u"queued signal"_s);
     out << "Details: over 1,000,000 updates, the receiver handled "
         << fmt(median(u"threads/delivery/dropslot/events 1M"_s)) << " events and "

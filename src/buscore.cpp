@@ -400,13 +400,13 @@ qsizetype BusCore::Shard::indexOf(const NameKey &key, quint32 *vacant) const noe
     }
 }
 
-TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
+BusCore::Shard::Probe BusCore::Shard::findLockFree(const NameKey &key) const noexcept
 {
     ReaderSlots *mine = HazardGuard::readerSlots();
     HazardGuard tableGuard;
     HazardGuard topicGuard;
     if (Q_UNLIKELY(!mine || !tableGuard.acquire(mine) || !topicGuard.acquire(mine)))
-        return nullptr;
+        return {nullptr, false};
     // The mask first: the table loaded after it is at least that large (see slotMask).
     const quint32 mask = slotMask.load(std::memory_order_acquire);
     Slot *table = array.load(std::memory_order_acquire);
@@ -422,18 +422,18 @@ TopicCore *BusCore::Shard::findLockFree(const NameKey &key) const noexcept
         const Slot &slot = table[i];
         const quintptr word = slot.word.load(std::memory_order_acquire);
         if (!word)
-            return nullptr;
+            return {nullptr, true};
         if (slot.hash.load(std::memory_order_relaxed) != hash)
             continue;
         if (Q_UNLIKELY(word & Slot::Marked))
-            return nullptr; // cleanup is deciding on this topic: ask under the lock
+            return {nullptr, false}; // cleanup is deciding on this topic: ask under the lock
         TopicCore *topic = Slot::topicOf(word);
         if (!topicGuard.protect(topic, slot.word, word))
-            return nullptr;
+            return {nullptr, false};
         if (topic->nameEquals(key))
-            return topic->tryRef() ? topic : nullptr;
+            return {topic->tryRef() ? topic : nullptr, false};
     }
-    return nullptr;
+    return {nullptr, false};
 }
 
 qsizetype BusCore::Shard::indexOfMarked(quint64 hash, const TopicCore *topic, quint32 seen) const noexcept
@@ -526,20 +526,22 @@ TopicCore *BusCore::obtain(QAnyStringView name)
 {
     // The usual case, a topic that exists, in a small frame; the rest in obtainSlowly().
     const NameKey key(name);
+    bool absent = true; // an empty shard surely lacks the name: create at once
     if (Q_LIKELY(!key.isEmpty())) {
         if (Shard *shards = this->shards()) {
             Shard &shard = shardFor(shards, key.hash());
-            // An empty shard surely lacks the name: create at once.
             if (shard.count.load(std::memory_order_relaxed) != 0) {
-                if (TopicCore *topic = shard.findLockFree(key))
-                    return topic;
+                const Shard::Probe probe = shard.findLockFree(key);
+                if (probe.topic)
+                    return probe.topic;
+                absent = probe.absent;
             }
         }
     }
-    return obtainSlowly(key);
+    return obtainSlowly(key, absent);
 }
 
-TopicCore *BusCore::obtainSlowly(const NameKey &key)
+TopicCore *BusCore::obtainSlowly(const NameKey &key, bool likelyAbsent)
 {
     if (Q_UNLIKELY(key.isEmpty())) {
         qCWarning(lcBus, "DropSlot: an empty topic name was rejected; the returned topic handle is "
@@ -579,10 +581,13 @@ TopicCore *BusCore::obtainSlowly(const NameKey &key)
             freshSlots = allocateTable(freshCapacity);
         }
     };
-    // obtain() found no topic of this name without the lock (or the shard was empty): the
-    // name is almost surely absent. The topic, and a larger table if the shard looks full, are
-    // made before the first lock, so a creation takes the lock once.
-    prepare(shard.capacity(), shard.needsGrowth());
+    // When obtain()'s probe ended at an empty slot (or the shard was empty) the name is almost
+    // surely absent: the topic, and a larger table if the shard looks full, are made before the
+    // first lock, so a creation takes the lock once. A probe that gave up for another reason (a
+    // topic cleanup is deciding on, a table changing, an exiting thread) likely finds the topic
+    // under the lock, and allocates nothing.
+    if (likelyAbsent)
+        prepare(shard.capacity(), shard.needsGrowth());
 
     shard.lock.lock();
     quint32 vacant = 0;
@@ -637,7 +642,7 @@ TopicCore *BusCore::find(QAnyStringView name) const
     if (key.isEmpty() || !shards)
         return nullptr;
     Shard &shard = shardFor(shards, key.hash());
-    if (TopicCore *topic = shard.findLockFree(key))
+    if (TopicCore *topic = shard.findLockFree(key).topic)
         return topic;
     SpinLocker locker(shard.lock);
     const qsizetype index = shard.indexOf(key);

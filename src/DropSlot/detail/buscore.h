@@ -138,9 +138,15 @@ private:
         //! The slot holding key, or -1; *vacant (if given) receives the empty slot that ended
         //! the probe, where key would be inserted.
         qsizetype indexOf(const NameKey &key, quint32 *vacant = nullptr) const noexcept;
-        //! The topic named key with a reference for the caller, found without the lock; nullptr
-        //! when absent or when the table changed under the probe (ask again under the lock).
-        TopicCore *findLockFree(const NameKey &key) const noexcept;
+        //! What a lock-free probe found. Two words, so it comes back in registers.
+        struct Probe
+        {
+            TopicCore *topic; // with a reference for the caller, or nullptr
+            bool absent;      // nullptr because an empty slot ended the probe: likely absent
+        };
+        //! The topic named key, found without the lock; nullptr when absent or when the table
+        //! changed under the probe (ask again under the lock).
+        Probe findLockFree(const NameKey &key) const noexcept;
         //! The slot holding topic (whose hash is hash) marked by this cleanup, or -1 when it is
         //! gone (a removal took it out meanwhile); seen is where it was last, tried first.
         qsizetype indexOfMarked(quint64 hash, const TopicCore *topic, quint32 seen) const noexcept;
@@ -154,8 +160,9 @@ private:
     struct Retired;
 
     BusCore(qsizetype capacity, Factory factory) noexcept;
-    //! obtain() once a lock-free lookup found nothing: validates the name, creates if needed.
-    Q_NEVER_INLINE TopicCore *obtainSlowly(const NameKey &key);
+    //! obtain() once a lock-free lookup found nothing: validates the name, creates if needed;
+    //! likelyAbsent when the lookup's probe ended at an empty slot (or the shard was empty).
+    Q_NEVER_INLINE TopicCore *obtainSlowly(const NameKey &key, bool likelyAbsent);
     ~BusCore() = default;
     void destroy() noexcept;
     static Slot *allocateTable(quint32 capacity);

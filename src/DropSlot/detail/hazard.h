@@ -28,7 +28,10 @@
 //
 // ThreadSanitizer does not model the barrier, and needs not: in every execution it observes,
 // a node is freed only after the reclaimer read a slot value that the reader released after its
-// last access, so the happens-before edge it checks is there.
+// last access, so the happens-before edge it checks is there. A reclaimer that frees at once
+// because it reads alone has acquired every other record's inUse flag as false: a thread that
+// read the node gave its record back (a release) after its last access, and one that registers
+// later never reaches the node.
 #pragma once
 
 #include <DropSlot/dropslot_export.h>
@@ -69,10 +72,11 @@ DROPSLOT_EXPORT qint64 topicBalanceOfAllThreads() noexcept;
 
 //! True when the calling thread is the only one holding a slot record and holds no hazard on
 //! node: a node replaced before the call may then be reused at once, with no scan.
-DROPSLOT_EXPORT bool unreadByOthers(const void *node) noexcept;
+bool unreadByOthers(const void *node) noexcept;
 
-//! The hazards of every thread, snapshotted after the heavy barrier: a node not among them,
-//! replaced before the snapshot, is read by nobody and may be reused.
+//! The hazards of every thread, snapshotted after the heavy barrier (or, when the scanning
+//! thread is the only one holding a record, its own hazards with no barrier): a node not among
+//! them, replaced before the snapshot, is read by nobody and may be reused.
 class DROPSLOT_EXPORT HazardScan
 {
 public:
